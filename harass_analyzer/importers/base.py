@@ -1,0 +1,134 @@
+"""What every importer is: a NAME, a content sniffer, and a reader returning a raw columnar frame.
+
+Importers never raise for a bad record: they log an ImportIssue and go on. They raise
+UnreadableSource only when the whole file cannot be read, and never modify their input.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ImportIssue
+from ..schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS
+
+HEAD_BYTES = 4096
+
+
+class IssueLog:
+    """Collects ImportIssue values for one run (every skipped record ends up in import_issues.csv)."""
+
+    def __init__(self) -> None:
+        self.issues: list[ImportIssue] = []
+
+    def add(self, source_file: str, source_ref: str, reason: str) -> None:
+        self.issues.append(ImportIssue(str(source_file), str(source_ref), reason))
+
+    def count_for(self, source_file: str) -> int:
+        return sum(1 for i in self.issues if i.source_file == source_file)
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+
+class ReadContext:
+    """What an importer gets besides the path: where to log issues and how to read local times."""
+
+    def __init__(self, issues: IssueLog, tz: str = "Asia/Shanghai", source_name: str | None = None,
+                 column_map: dict[str, str] | None = None) -> None:
+        self.issues = issues
+        self.tz = tz
+        self.source_name = source_name
+        self.column_map = column_map or {}
+
+
+class Importer:
+    """Base class. Subclasses set NAME/DESCRIPTION and implement sniff() and read().
+
+    sniff(path, head) gets the first HEAD_BYTES of a file (b"" for a directory) and must decide from
+    content, never from the file name. read() returns a DataFrame with schema.RAW_COLUMNS.
+    """
+
+    NAME: ClassVar[str] = ""
+    DESCRIPTION: ClassVar[str] = ""
+    HANDLES_DIRECTORIES: ClassVar[bool] = False
+
+    def sniff(self, path: Path, head: bytes) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def count(self, path: Path, ctx: ReadContext) -> int:
+        """Records the file holds (for `inspect`); importers may override with a cheaper count."""
+        return len(self.read(path, ctx))
+
+
+class RawColumns:
+    """Column lists an importer appends to, turned into a raw frame once (no per-record objects)."""
+
+    def __init__(self, source_file: str, source_format: str) -> None:
+        self.source_file = source_file
+        self.source_format = source_format
+        self.kind: list[str] = []
+        self.direction: list[str] = []
+        self.call_status: list[str] = []
+        self.msg_status: list[str] = []
+        self.ts_ms: list[int] = []
+        self.counterpart_raw: list[str] = []
+        self.contact_name: list[str] = []
+        self.body: list[str] = []
+        self.duration_s: list[float] = []
+        self.source_ref: list[str] = []
+        self.extra: dict[str, list] = {}
+
+    def add(self, kind: str, direction: str, ts_ms: int, counterpart_raw: str, source_ref: str, *,
+            call_status: str = "", msg_status: str = "", contact_name: str = "", body: str = "",
+            duration_s: float = np.nan, **extra: object) -> None:
+        n = len(self.kind)
+        self.kind.append(kind)
+        self.direction.append(direction)
+        self.call_status.append(call_status)
+        self.msg_status.append(msg_status)
+        self.ts_ms.append(ts_ms)
+        self.counterpart_raw.append(counterpart_raw)
+        self.contact_name.append(contact_name)
+        self.body.append(body)
+        self.duration_s.append(duration_s)
+        self.source_ref.append(source_ref)
+        for key, value in extra.items():
+            col = self.extra.setdefault(key, [OPTIONAL_RAW_DEFAULTS.get(key)] * n)
+            col.append(value)
+        for key, col in self.extra.items():
+            if len(col) == n:
+                col.append(OPTIONAL_RAW_DEFAULTS.get(key))
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def frame(self) -> pd.DataFrame:
+        n = len(self.kind)
+        data = {
+            "kind": self.kind, "direction": self.direction, "call_status": self.call_status,
+            "msg_status": self.msg_status, "ts_ms": np.asarray(self.ts_ms, dtype="int64"),
+            "counterpart_raw": self.counterpart_raw, "contact_name": self.contact_name,
+            "body": self.body, "duration_s": np.asarray(self.duration_s, dtype="float64"),
+            "source_file": [self.source_file] * n, "source_ref": self.source_ref,
+            "source_format": [self.source_format] * n,
+        }
+        data.update(self.extra)
+        return empty_raw_frame() if n == 0 else pd.DataFrame(data)
+
+
+def empty_raw_frame() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in RAW_COLUMNS})
+    frame["ts_ms"] = frame["ts_ms"].astype("int64")
+    frame["duration_s"] = frame["duration_s"].astype("float64")
+    return frame
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(size)
