@@ -61,6 +61,10 @@ class Importer:
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def evidence_files(self, path: Path) -> list[Path]:
+        """The files whose hashes go into the manifest (a folder importer lists what it read)."""
+        return [path]
+
     def count(self, path: Path, ctx: ReadContext) -> int:
         """Records the file holds (for `inspect`); importers may override with a cheaper count."""
         return len(self.read(path, ctx))

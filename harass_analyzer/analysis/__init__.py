@@ -1,0 +1,1 @@
+"""Pure DataFrame → DataFrame analysis of the enriched event table."""

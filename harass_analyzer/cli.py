@@ -1,0 +1,140 @@
+"""Command line: a thin typer layer over the library API (harass_analyzer.api / pipeline).
+
+Every library error becomes one line on stderr and exit code 1; nothing prints a traceback unless
+HARASS_ANALYZER_DEBUG=1 is set.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Optional, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import ConfigError, HarassAnalyzerError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Turn exported SMS and call logs into evidence of excessive debt-collection contact.")
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run a library call; turn errors into one clear line and a non-zero exit."""
+    try:
+        return fn()
+    except HarassAnalyzerError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; no bundle was written", 130)
+    except Exception as exc:  # a bug or an input no check caught: still no traceback for the user
+        if os.environ.get("HARASS_ANALYZER_DEBUG"):
+            raise
+        fail(f"internal error ({type(exc).__name__}: {exc}); set HARASS_ANALYZER_DEBUG=1 for details", 2)
+    raise AssertionError("unreachable")
+
+
+def parse_map(value: Optional[str]) -> dict[str, str]:
+    """`number=对方号码,time=通话时间` → {"number": "对方号码", "time": "通话时间"}."""
+    if not value:
+        return {}
+    mapping = {}
+    for item in value.split(","):
+        if "=" not in item:
+            raise ConfigError(f"--map item {item!r} is not field=column (e.g. number=对方号码,time=通话时间)")
+        key, col = item.split("=", 1)
+        mapping[key.strip()] = col.strip()
+    return mapping
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"harass-analyzer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                              help="Show the version and exit.")) -> None:
+    """Turn exported SMS and call logs into evidence of excessive debt-collection contact."""
+
+
+@app.command()
+def analyze(
+    inputs: list[Path] = typer.Argument(..., help="Export files or folders (folders are scanned recursively)."),
+    out: Path = typer.Option(..., "-o", "--out", help="Folder to write the evidence bundle to."),
+    tz: str = typer.Option("Asia/Shanghai", "--tz", help="Time zone of the phone's owner (IANA name)."),
+    force: bool = typer.Option(False, "--force", help="Replace OUT if it is not empty."),
+    column_map: Optional[str] = typer.Option(None, "--map", help="CSV/Excel column mapping, e.g. "
+                                             "number=对方号码,time=通话时间,type=呼叫类型"),
+) -> None:
+    """Import every export under INPUTS and write the evidence bundle to OUT."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from .api import analyze as run_analyze
+
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"--tz {tz!r} is not a known time zone (e.g. Asia/Shanghai)")
+    mapping = guarded(lambda: parse_map(column_map))
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("importing…", total=None)
+        done = [0]
+
+        def progress(path: Path) -> None:
+            done[0] += 1
+            bar.update(task, description=f"imported {done[0]} input(s), last: {path.name}")
+
+        summary = guarded(lambda: run_analyze(inputs, out, tz=tz, force=force, column_map=mapping,
+                                              progress=progress))
+    typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
+               f"{summary.duplicates_merged} duplicates merged, {summary.issues} records/files not imported "
+               "(see import_issues.csv)")
+
+
+@app.command()
+def formats() -> None:
+    """List the export formats this tool can import."""
+    from .importers import IMPORTERS
+
+    for imp in IMPORTERS:
+        typer.echo(f"{imp.NAME:20} {imp.DESCRIPTION}")
+
+
+@app.command()
+def inspect(paths: list[Path] = typer.Argument(..., help="Files or folders to examine.")) -> None:
+    """Say what each file is detected as and how many records it holds (nothing is written)."""
+    from .importers import IssueLog, ReadContext
+    from .pipeline import discover
+
+    issues = IssueLog()
+    found = guarded(lambda: discover(paths, issues))
+    for path, imp in found:
+        count = guarded(lambda: imp.count(path, ReadContext(IssueLog())))
+        typer.echo(f"{path}\t{imp.NAME}\t{count} records")
+    for issue in issues.issues:
+        typer.echo(f"{issue.source_file}\tnot imported\t{issue.reason}")
+    if not found:
+        fail("no importable phone export found")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="harass-analyzer")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Android `mmssms.db` (telephony provider) and Huawei backup `sms.db` (`sms_tb`), formats.md §2.1, §4.1.
+
+* `sms.date` is epoch ms; MMS `pdu.date` is epoch SECONDS. `sms.type` 1 inbox, 2 sent, 3 draft,
+  4 outbox, 5 failed, 6 queued (LG 7 = blocked, kept as received with a vendor mark).
+* MMS: `pdu` + `addr` (137 from, 151 to, 130 cc, 129 bcc) + `part` (text/plain parts joined; SMIL ignored).
+  Delivery/read reports (m_type 134/136) are not messages: skipped and logged.
+* Samsung keeps blocked/spam messages in `spam_sms`/`spam_pdu` (same columns): imported with
+  vendor_mark "samsung:spam". Xiaomi soft-deletes with a `deleted` column: imported with deleted=True;
+  `block_type` ≠ 0 → "xiaomi:blocked".
+* Huawei `sms_tb` (no `_id`; located by rowid) has the AOSP `type`/`date` semantics.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+
+from .base import Importer, RawColumns, ReadContext
+from .sqlite_util import col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names
+
+NAME = "android_mmssms"
+SMS_TYPES = {1: ("in", "received"), 2: ("out", "sent"), 3: ("out", "draft"), 4: ("out", "outbox"),
+             5: ("out", "failed"), 6: ("out", "queued"), 7: ("in", "received")}
+MMS_BOXES = {1: ("in", "received"), 2: ("out", "sent"), 3: ("out", "draft"), 4: ("out", "outbox"),
+             5: ("out", "failed")}
+MMS_REPORT_TYPES = {134: "delivery report", 135: "read report", 136: "read report"}
+ADDR_FROM, ADDR_TO, ADDR_CC, ADDR_BCC = 137, 151, 130, 129
+ADDR_PLACEHOLDER = "insert-address-token"
+SMS_TABLES = [("sms", ""), ("spam_sms", "samsung:spam"), ("sms_tb", "")]
+MMS_TABLES = [("pdu", "addr", "part", ""), ("spam_pdu", "spam_addr", "spam_part", "samsung:spam")]
+
+
+def _int(value: object, default: int = 0) -> int:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+
+
+def _key(cols: set[str]) -> str:
+    return "_id" if "_id" in cols else "rowid"
+
+
+def _thread_addresses(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
+    """threads._id → its recipients' addresses (for drafts whose own address is empty)."""
+    if not {"threads", "canonical_addresses"} <= tables:
+        return {}
+    canon = dict(conn.execute("SELECT _id, address FROM canonical_addresses"))
+    out = {}
+    for tid, ids in conn.execute("SELECT _id, recipient_ids FROM threads"):
+        addrs = [str(canon[_int(i)]) for i in str(ids or "").split() if _int(i, -1) in canon]
+        out[tid] = ";".join(addrs)
+    return out
+
+
+def _read_sms_table(conn: sqlite3.Connection, table: str, mark: str, threads: dict[int, str],
+                    out: RawColumns, ctx: ReadContext) -> None:
+    cols = column_names(conn, table)
+    key = _key(cols)
+    select = ", ".join([
+        f"{key} AS k", col_or(cols, "date"), col_or(cols, "type"), col_or(cols, "address"),
+        col_or(cols, "body", "''"), col_or(cols, "thread_id"), col_or(cols, "deleted", "0"),
+        col_or(cols, "block_type", "0"),
+    ])
+    for k, date, mtype, address, body, thread_id, deleted, block_type in conn.execute(
+            f'SELECT {select} FROM "{table}" ORDER BY {key}'):
+        ref = f"{table}:{key}={k}"
+        ts = _int(date, -1)
+        if ts <= 0:
+            ctx.issues.add(out.source_file, ref, f"message skipped: date {date!r} is not epoch milliseconds")
+            continue
+        t = _int(mtype, -1)
+        direction, status = SMS_TYPES.get(t, ("in", "unknown"))
+        marks = [m for m in (mark, "lg:blocked" if t == 7 and table == "sms" else "",
+                             f"xiaomi:blocked={block_type}" if _int(block_type) else "") if m]
+        counterpart = address if address not in (None, "") else threads.get(_int(thread_id, -1), "")
+        out.add("sms", direction, ts, str(counterpart or ""), ref, msg_status=status, body=str(body or ""),
+                vendor_mark=";".join(marks), deleted=bool(_int(deleted)))
+
+
+def _mms_addresses(conn: sqlite3.Connection, addr_table: str) -> dict[int, dict[int, list[str]]]:
+    out: dict[int, dict[int, list[str]]] = {}
+    for msg_id, address, atype in conn.execute(
+            f'SELECT msg_id, address, type FROM "{addr_table}" ORDER BY msg_id, {_key(column_names(conn, addr_table))}'):
+        if address and address != ADDR_PLACEHOLDER:
+            out.setdefault(msg_id, {}).setdefault(_int(atype), []).append(str(address))
+    return out
+
+
+def _mms_texts(conn: sqlite3.Connection, part_table: str) -> dict[int, str]:
+    texts: dict[int, list[str]] = {}
+    for mid, text in conn.execute(
+            f'SELECT mid, text FROM "{part_table}" WHERE ct = \'text/plain\' AND text IS NOT NULL '
+            f"ORDER BY mid, seq, {_key(column_names(conn, part_table))}"):
+        texts.setdefault(mid, []).append(str(text))
+    return {mid: "\n".join(parts) for mid, parts in texts.items()}
+
+
+def _read_mms_tables(conn: sqlite3.Connection, tables: set[str], pdu: str, addr: str, part: str, mark: str,
+                     out: RawColumns, ctx: ReadContext) -> None:
+    cols = column_names(conn, pdu)
+    key = _key(cols)
+    addrs = _mms_addresses(conn, addr) if addr in tables else {}
+    texts = _mms_texts(conn, part) if part in tables else {}
+    select = ", ".join([f"{key} AS k", col_or(cols, "date"), col_or(cols, "msg_box"), col_or(cols, "m_type"),
+                        col_or(cols, "deleted", "0")])
+    for k, date, box, m_type, deleted in conn.execute(f'SELECT {select} FROM "{pdu}" ORDER BY {key}'):
+        ref = f"{pdu}:{key}={k}"
+        if _int(m_type) in MMS_REPORT_TYPES:
+            ctx.issues.add(out.source_file, ref, f"MMS {MMS_REPORT_TYPES[_int(m_type)]} (m_type {m_type}), "
+                                                 "not a message; skipped")
+            continue
+        seconds = _int(date, -1)
+        if seconds <= 0:
+            ctx.issues.add(out.source_file, ref, f"MMS skipped: date {date!r} is not epoch seconds")
+            continue
+        ts = seconds if seconds > 100_000_000_000 else seconds * 1000  # a ms value would be year 5138+ as s
+        direction, status = MMS_BOXES.get(_int(box, -1), ("in", "unknown"))
+        by_type = addrs.get(k, {})
+        if direction == "in":
+            people = by_type.get(ADDR_FROM, [])
+        else:
+            people = [a for t in (ADDR_TO, ADDR_CC, ADDR_BCC) for a in by_type.get(t, [])]
+        out.add("mms", direction, ts, ";".join(dict.fromkeys(people)), ref, msg_status=status,
+                body=texts.get(k, ""), vendor_mark=mark, deleted=bool(_int(deleted)))
+
+
+def read_mmssms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:
+    tables = table_names(conn)
+    threads = _thread_addresses(conn, tables)
+    for table, mark in SMS_TABLES:
+        if table in tables:
+            _read_sms_table(conn, table, mark, threads, out, ctx)
+    for pdu, addr, part, mark in MMS_TABLES:
+        if pdu in tables:
+            _read_mms_tables(conn, tables, pdu, addr, part, mark, out, ctx)
+
+
+class AndroidMmsSmsImporter(Importer):
+    NAME = NAME
+    DESCRIPTION = "Android mmssms.db (sms, pdu/addr/part; Samsung spam_sms; Xiaomi deleted) and Huawei sms_tb"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        if not is_sqlite(head):
+            return False
+        tables = sniff_tables(path)
+        return "sms_tb" in tables or ("sms" in tables and "pdu" in tables) or (
+            "sms" in tables and "message" not in tables and "calls" not in tables)
+
+    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
+        out = RawColumns(ctx.source_name or str(path), NAME)
+        with open_readonly(path, label=out.source_file) as conn:
+            read_mmssms_connection(conn, out, ctx)
+        return out.frame()
+
+    def count(self, path: Path, ctx: ReadContext) -> int:
+        with open_readonly(path, label=ctx.source_name or str(path)) as conn:
+            return count_rows(conn, [t for t, _ in SMS_TABLES] + [p for p, *_ in MMS_TABLES])

@@ -1,0 +1,130 @@
+"""iTunes / Finder / 爱思助手 iOS backup FOLDER (iOS 10+ layout with Manifest.db), formats.md §3.1.
+
+Files are stored as `<backup>/<fileID[:2]>/<fileID>` with fileID = sha1(domain + "-" + relativePath).
+`Manifest.db` (table `Files`) is asked for the Messages and call-history databases and their `-wal`/
+`-shm` sidecars; when it lacks a row, the well-known fileID is tried. Each database is read by the
+ios_sms / ios_calls readers, so rows carry source_format "ios_sms"/"ios_calls" and a source_file that
+points at the hashed file inside the backup.
+
+Encrypted backups (Manifest.plist IsEncrypted, or an unreadable Manifest.db) cannot be read without
+the password: the user is told how to make an unencrypted backup instead.
+"""
+from __future__ import annotations
+
+import hashlib
+import plistlib
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import UnreadableSource
+from .base import Importer, RawColumns, ReadContext, empty_raw_frame, read_head
+from .ios_calls import NAME as CALLS_NAME
+from .ios_calls import read_calls_connection
+from .ios_sms import NAME as SMS_NAME
+from .ios_sms import read_sms_connection
+from .sqlite_util import SIDECARS, count_rows, is_sqlite, open_readonly
+
+NAME = "ios_backup"
+HOME = "HomeDomain"
+SMS_DB = "Library/SMS/sms.db"
+CALL_DBS = ("Library/CallHistoryDB/CallHistory.storedata", "Library/CallHistoryDB/CallHistoryTemp.storedata")
+ENCRYPTED_HELP = (
+    "is an ENCRYPTED iOS backup and cannot be read without its password. Make an unencrypted backup: "
+    "in iTunes/Finder untick 'Encrypt local backup' (this asks for the backup password), or in 爱思助手 "
+    "turn off 备份加密, then back up again and import the new folder")
+
+
+def file_id(domain: str, relative_path: str) -> str:
+    return hashlib.sha1(f"{domain}-{relative_path}".encode("utf-8")).hexdigest()
+
+
+def _is_encrypted(folder: Path) -> bool:
+    plist = folder / "Manifest.plist"
+    if not plist.is_file():
+        return False
+    try:
+        with open(plist, "rb") as fh:
+            return bool(plistlib.load(fh).get("IsEncrypted", False))
+    except (OSError, plistlib.InvalidFileException, ValueError, AttributeError):
+        return False
+
+
+class IosBackupImporter(Importer):
+    NAME = NAME
+    DESCRIPTION = "iOS backup folder (iTunes/Finder/爱思助手, Manifest.db): sms.db + CallHistory.storedata"
+    HANDLES_DIRECTORIES = True
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return path.is_dir() and (path / "Manifest.db").is_file() or (
+            path.is_dir() and (path / "Manifest.plist").is_file() and (path / "Info.plist").is_file())
+
+    def _locate(self, folder: Path, ctx: ReadContext) -> dict[str, tuple[Path, dict[str, Path]]]:
+        """relativePath → (stored db file, {suffix: stored sidecar}) for the databases present."""
+        label = ctx.source_name or str(folder)
+        if _is_encrypted(folder):
+            raise UnreadableSource(f"{label} {ENCRYPTED_HELP}")
+        manifest = folder / "Manifest.db"
+        if not manifest.is_file():
+            raise UnreadableSource(f"{label}: no Manifest.db (iOS 9 or older backups, Manifest.mbdb, "
+                                   "are not supported)")
+        if not is_sqlite(read_head(manifest, 16)):
+            raise UnreadableSource(f"{label} {ENCRYPTED_HELP} (Manifest.db is not plain SQLite)")
+        wanted = [SMS_DB, *CALL_DBS]
+        paths = [p + s for p in wanted for s in ("", *SIDECARS)]
+        ids: dict[str, str] = {}
+        try:
+            with open_readonly(manifest, label=f"{label}/Manifest.db") as conn:
+                marks = ",".join("?" * len(paths))
+                for fid, rel in conn.execute(
+                        f"SELECT fileID, relativePath FROM Files WHERE domain = ? AND relativePath IN ({marks})",
+                        [HOME, *paths]):
+                    ids[rel] = fid
+        except UnreadableSource as exc:
+            raise UnreadableSource(f"{label} {ENCRYPTED_HELP} ({exc})") from exc
+        except Exception as exc:  # noqa: BLE001 - a Manifest.db without Files table is a damaged backup
+            raise UnreadableSource(f"{label}: Manifest.db has no readable Files table ({exc})") from exc
+        found: dict[str, tuple[Path, dict[str, Path]]] = {}
+        for rel in wanted:
+            stored = self._stored(folder, ids.get(rel) or file_id(HOME, rel))
+            if stored is None:
+                continue
+            sidecars = {}
+            for suffix in SIDECARS:
+                side = self._stored(folder, ids.get(rel + suffix) or file_id(HOME, rel + suffix))
+                if side is not None:
+                    sidecars[suffix] = side
+            found[rel] = (stored, sidecars)
+        return found
+
+    @staticmethod
+    def _stored(folder: Path, fid: str) -> Path | None:
+        for candidate in (folder / fid[:2] / fid, folder / fid):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
+        label = ctx.source_name or str(path)
+        found = self._locate(path, ctx)
+        if SMS_DB not in found:
+            ctx.issues.add(label, SMS_DB, "backup holds no Messages database (sms.db); no messages imported")
+        if not any(rel in found for rel in CALL_DBS):
+            ctx.issues.add(label, CALL_DBS[0], "backup holds no call history; no calls imported")
+        frames = []
+        for rel, (stored, sidecars) in found.items():
+            source_file = f"{label}/{stored.relative_to(path).as_posix()}"
+            is_sms = rel == SMS_DB
+            out = RawColumns(source_file, SMS_NAME if is_sms else CALLS_NAME)
+            with open_readonly(stored, sidecars, label=f"{source_file} ({rel})") as conn:
+                (read_sms_connection if is_sms else read_calls_connection)(conn, out, ctx)
+            if len(out):
+                frames.append(out.frame())
+        return pd.concat(frames, ignore_index=True) if frames else empty_raw_frame()
+
+    def count(self, path: Path, ctx: ReadContext) -> int:
+        total = 0
+        for rel, (stored, sidecars) in self._locate(path, ctx).items():
+            with open_readonly(stored, sidecars, label=str(stored)) as conn:
+                total += count_rows(conn, ["message"] if rel == SMS_DB else ["ZCALLRECORD"])
+        return total

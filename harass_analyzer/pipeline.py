@@ -1,0 +1,203 @@
+"""From input paths to the enriched canonical event table (importers → normalize → merge → classify).
+
+    >>> result = load_events(["sample_data"], tz="Asia/Shanghai")
+    >>> result.events[["event_id", "timestamp", "counterpart", "category"]].head()
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .classify import classify_events
+from .errors import ImportIssue, NothingToImport, UnreadableSource
+from .importers import Importer, IssueLog, ReadContext, detect
+from .importers.base import empty_raw_frame
+from .numbers import normalize_series
+from .schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS
+from .timeconv import iso_strings, local_times
+
+# Timestamps outside this window are broken records (0, negative, year 9999), not contact.
+MIN_TS_MS = 788918400000  # 1995-01-01
+MAX_TS_MS = 4102444800000  # 2100-01-01
+
+
+@dataclass
+class InputRecord:
+    """One recognised input: what the manifest says about it."""
+
+    path: str
+    format: str
+    files: list[dict] = field(default_factory=list)  # [{path, sha256, bytes}]
+    records: int = 0
+    skipped: int = 0
+    merged: int = 0
+
+
+@dataclass
+class LoadResult:
+    events: pd.DataFrame
+    issues: list[ImportIssue]
+    inputs: list[InputRecord]
+    tz: str
+    duplicates_merged: int = 0
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_readable(path: Path) -> None:
+    if not os.path.lexists(path):
+        raise UnreadableSource(f"{path}: no such file or folder")
+    if not path.exists():
+        raise UnreadableSource(f"{path}: a link pointing to nothing (dangling symlink)")
+    mode = path.stat().st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UnreadableSource(f"{path}: not a regular file or folder (FIFO, device or socket)")
+
+
+def discover(paths: Iterable[str | Path], issues: IssueLog) -> list[tuple[Path, Importer]]:
+    """Every importable file/folder under the inputs, in a stable order; the rest go to `issues`."""
+    found: list[tuple[Path, Importer]] = []
+    for given in paths:
+        path = Path(given)
+        _check_readable(path)
+        if path.is_file():
+            imp = detect(path)
+            if imp is None:
+                issues.add(str(path), "file", "not a recognised phone export (content matched no importer)")
+            else:
+                found.append((path, imp))
+            continue
+        stack = [path]
+        while stack:
+            folder = stack.pop()
+            imp = detect(folder)
+            if imp is not None:
+                found.append((folder, imp))
+                continue
+            try:
+                children = sorted(folder.iterdir(), key=lambda p: p.name)
+            except OSError as exc:
+                issues.add(str(folder), "folder", f"cannot list folder ({exc.strerror or exc})")
+                continue
+            for child in children:
+                if child.is_symlink() and not child.exists():
+                    issues.add(str(child), "file", "dangling symlink, skipped")
+                elif child.is_dir():
+                    stack.append(child)
+                elif not child.is_file():
+                    issues.add(str(child), "file", "not a regular file (FIFO, device or socket), skipped")
+                elif child.name.startswith("."):
+                    continue  # hidden files (.DS_Store, editor swap files) are not exports
+                else:
+                    try:
+                        child_imp = detect(child)
+                    except UnreadableSource as exc:
+                        issues.add(str(child), "file", str(exc))
+                        continue
+                    if child_imp is None:
+                        issues.add(str(child), "file", "not a recognised phone export (content matched no importer)")
+                    else:
+                        found.append((child, child_imp))
+            stack.sort(key=lambda p: str(p), reverse=True)  # depth-first, alphabetical
+    return found
+
+
+def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, column_map: dict | None,
+              progress: Callable[[Path], None] | None) -> tuple[pd.DataFrame, list[InputRecord]]:
+    frames = []
+    inputs = []
+    for path, imp in found:
+        files = [{"path": str(f), "sha256": sha256_file(f), "bytes": f.stat().st_size}
+                 for f in imp.evidence_files(path)]
+        before = len(issues)
+        frame = imp.read(path, ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map))
+        rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame),
+                          skipped=len(issues) - before)
+        frame["_input"] = len(inputs)
+        inputs.append(rec)
+        frames.append(frame)
+        if progress:
+            progress(path)
+        # Hash again after reading: evidence must be unchanged by the run.
+        for entry in files:
+            if sha256_file(Path(entry["path"])) != entry["sha256"]:
+                raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
+    frames = [f for f in frames if len(f)]
+    raw = pd.concat(frames, ignore_index=True) if frames else empty_raw_frame().assign(_input=0)
+    for col, default in OPTIONAL_RAW_DEFAULTS.items():
+        if col not in raw:
+            raw[col] = default
+        else:
+            raw[col] = raw[col].fillna(default)
+    return raw, inputs
+
+
+def _drop_implausible_times(raw: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
+    bad = (raw["ts_ms"] < MIN_TS_MS) | (raw["ts_ms"] >= MAX_TS_MS)
+    for row in raw.loc[bad, ["source_file", "source_ref", "ts_ms"]].itertuples(index=False):
+        issues.add(row.source_file, row.source_ref, f"timestamp {row.ts_ms} ms is outside 1995–2100; record not imported")
+    return raw.loc[~bad]
+
+
+def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The same event held by several inputs is kept once; `also_in` lists the other copies.
+
+    Copies within one file are real repeats (collectors resend templates), so the n-th copy in one file
+    only merges with the n-th copy in another.
+    """
+    key = [events["kind"], events["direction"], events["ts_ms"] // 1000, events["counterpart"],
+           events["body"].str.strip()]
+    key_frame = pd.concat(key, axis=1, keys=["k", "d", "s", "c", "b"])
+    key_frame["n"] = key_frame.groupby(["k", "d", "s", "c", "b", events["source_file"]], sort=False).cumcount()
+    dup = key_frame.duplicated()
+    group_id = key_frame.groupby(["k", "d", "s", "c", "b", "n"], sort=False).ngroup()
+    copies = (events.loc[dup, "source_file"] + "#" + events.loc[dup, "source_ref"]).groupby(group_id[dup]).agg(";".join)
+    kept = events.loc[~dup].copy()
+    kept["also_in"] = group_id[~dup].map(copies).fillna("").to_numpy()
+    merged_per_input = events.loc[dup, "_input"].value_counts()
+    return kept, merged_per_input
+
+
+def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_map: dict | None = None,
+                classifier: object | None = None,
+                progress: Callable[[Path], None] | None = None) -> LoadResult:
+    """Import, normalize, merge and classify every export under `paths`.
+
+    Raises NothingToImport when no input is a recognised export, UnreadableSource for an unreadable one.
+    """
+    issues = IssueLog()
+    found = discover(paths, issues)
+    if not found:
+        listed = "; ".join(f"{i.source_file}: {i.reason}" for i in issues.issues[:3])
+        raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
+    raw, inputs = _read_all(found, issues, tz, column_map, progress)
+    raw = _drop_implausible_times(raw, issues)
+    raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
+    events, merged = merge_duplicates(raw)
+    for idx, count in merged.items():
+        inputs[int(idx)].merged = int(count)
+    events = events.sort_values("ts_ms", kind="mergesort").reset_index(drop=True)
+    width = max(6, len(str(len(events))))
+    events.insert(0, "event_id", ["E" + str(i + 1).zfill(width) for i in range(len(events))])
+    events["local_time"] = local_times(events["ts_ms"], tz)
+    events["timestamp"] = iso_strings(events["local_time"])
+    events = classify_events(events, classifier)
+    events = events.drop(columns=["_input"])
+    return LoadResult(events=events, issues=issues.issues, inputs=inputs, tz=tz,
+                      duplicates_merged=int(merged.sum()))
+
+
+__all__ = ["InputRecord", "LoadResult", "discover", "load_events", "merge_duplicates", "sha256_file", "RAW_COLUMNS", "np"]

@@ -1,0 +1,1 @@
+"""Charts, human-readable reports and the evidence bundle writer."""
