@@ -9,9 +9,23 @@ from pathlib import Path
 from ..errors import UnreadableSource
 from .base import HEAD_BYTES, Importer, IssueLog, ReadContext, read_head
 from .sbr_xml import SbrXmlImporter
+from .android_calllog import AndroidCallLogImporter
+from .android_container import AndroidContainerImporter
+from .android_mmssms import AndroidMmsSmsImporter
+from .aosp_backup import AospBackupImporter
+from .ios_backup import IosBackupImporter
+from .ios_calls import IosCallsImporter
+from .ios_sms import IosSmsImporter
 
 IMPORTERS: list[Importer] = [
     SbrXmlImporter(),
+    IosBackupImporter(),
+    IosSmsImporter(),
+    IosCallsImporter(),
+    AndroidMmsSmsImporter(),
+    AndroidCallLogImporter(),
+    AospBackupImporter(),
+    AndroidContainerImporter(),
 ]
 
 

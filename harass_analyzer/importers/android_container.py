@@ -1,0 +1,191 @@
+"""Android backup containers: `adb backup` `.ab` and Xiaomi MIUI `.bak` (formats.md §4.2, §6.2).
+
+Layout: `[MIUI BACKUP\n… 5 header lines]` + `ANDROID BACKUP\n<version>\n<compress 0|1>\n<none|AES-256>\n`
++ a tar stream (zlib-deflated when compress = 1). The tar is read as a stream; members that some
+importer recognises (SQLite databases with their `-wal`/`-shm`, AOSP `*_sms_backup` JSON, XML…) are
+copied to a private temp folder and imported there with the ordinary importers. Inner rows keep the
+inner importer's source_format and get source_file `<container>!<member path>`.
+
+Guards: absolute or `../` member names are refused; inflated bytes, member sizes and member counts are
+capped, so a tar/zlib bomb ends as an UnreadableSource or a logged issue, never a full disk.
+Encrypted backups (a password was set) cannot be read: the user is told so.
+"""
+from __future__ import annotations
+
+import io
+import shutil
+import tarfile
+import tempfile
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+import pandas as pd
+
+from ..errors import UnreadableSource
+from .base import HEAD_BYTES, Importer, ReadContext, empty_raw_frame
+from .sqlite_util import SIDECARS, is_sqlite
+
+NAME = "android_backup"
+AB_MAGIC = b"ANDROID BACKUP\n"
+MIUI_MAGIC = b"MIUI BACKUP\n"
+MAX_INFLATED = 16 << 30  # bytes of tar stream read in total
+MAX_MEMBER = 4 << 30     # one extracted member
+MAX_MEMBERS = 200_000
+ENCRYPTED_HELP = ("is an ENCRYPTED Android backup (a backup password was set) and cannot be read. Back the "
+                  "phone up again without a password (MIUI 本地备份: do not set a 备份密码; adb backup: leave "
+                  "the password empty) and import the new file")
+
+
+class _InflatingReader(io.RawIOBase):
+    """A read-only stream inflating zlib data on the fly, refusing more than `limit` output bytes."""
+
+    def __init__(self, raw: BinaryIO, limit: int, label: str, compressed: bool) -> None:
+        self.raw, self.limit, self.label, self.compressed = raw, limit, label, compressed
+        self.inflater = zlib.decompressobj()
+        self.buffer = b""
+        self.total = 0
+        self.eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self, want: int) -> None:
+        while len(self.buffer) < want and not self.eof:
+            chunk = self.raw.read(1 << 16)
+            if not self.compressed:
+                data = chunk
+            elif chunk:
+                try:
+                    data = self.inflater.decompress(chunk)
+                except zlib.error as exc:
+                    raise UnreadableSource(f"{self.label}: damaged compressed data ({exc})") from exc
+            else:
+                data = self.inflater.flush()
+            if not chunk:
+                self.eof = True
+            self.total += len(data)
+            if self.total > self.limit:
+                raise UnreadableSource(f"{self.label}: backup inflates to more than {self.limit} bytes; "
+                                       "refused as a possible zip bomb")
+            self.buffer += data
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        self._fill(len(b))
+        n = min(len(b), len(self.buffer))
+        b[:n] = self.buffer[:n]
+        self.buffer = self.buffer[n:]
+        return n
+
+
+def parse_header(fh: BinaryIO, label: str) -> tuple[int, bool]:
+    """(payload offset, compressed) of an .ab or MIUI .bak; UnreadableSource if encrypted or not a backup."""
+    head = fh.read(HEAD_BYTES)
+    start = head.find(AB_MAGIC)
+    if start < 0 or (start > 0 and not head.startswith(MIUI_MAGIC)):
+        raise UnreadableSource(f"{label}: no 'ANDROID BACKUP' header found")
+    lines = head[start + len(AB_MAGIC):].split(b"\n", 3)
+    if len(lines) < 4:
+        raise UnreadableSource(f"{label}: Android backup header is cut short")
+    version, compress, encryption = (x.strip().decode("ascii", errors="replace") for x in lines[:3])
+    if encryption.lower() != "none":
+        raise UnreadableSource(f"{label} {ENCRYPTED_HELP} (encryption: {encryption})")
+    if compress not in ("0", "1"):
+        raise UnreadableSource(f"{label}: unknown compression flag {compress!r} (version {version})")
+    offset = start + len(AB_MAGIC) + sum(len(x) + 1 for x in lines[:3])
+    return offset, compress == "1"
+
+
+def _safe_parts(name: str) -> tuple[str, ...] | None:
+    pure = PurePosixPath(name.replace("\\", "/"))
+    if pure.is_absolute() or any(p in ("..", "") for p in pure.parts) or ":" in (pure.parts[0] if pure.parts else ""):
+        return None
+    return pure.parts or None
+
+
+def _wanted(name: str, head: bytes) -> bool:
+    if is_sqlite(head) or name.endswith(SIDECARS):
+        return True
+    from . import IMPORTERS  # late import: the registry imports this module
+    fake = Path(name)
+    return any(not imp.HANDLES_DIRECTORIES and imp.NAME != NAME and imp.sniff(fake, head) for imp in IMPORTERS)
+
+
+class AndroidContainerImporter(Importer):
+    NAME = NAME
+    DESCRIPTION = "Android backup .ab (adb backup) and Xiaomi MIUI .bak, unencrypted: imports the SMS/call data inside"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return head.startswith(AB_MAGIC) or (head.startswith(MIUI_MAGIC) and AB_MAGIC in head)
+
+    def _extract(self, path: Path, label: str, dest: Path, ctx: ReadContext) -> list[tuple[str, Path]]:
+        try:
+            fh = open(path, "rb")
+        except OSError as exc:
+            raise UnreadableSource(f"{label}: cannot open ({exc.strerror or exc})") from exc
+        extracted: list[tuple[str, Path]] = []
+        with fh:
+            offset, compressed = parse_header(fh, label)
+            fh.seek(offset)
+            stream = io.BufferedReader(_InflatingReader(fh, MAX_INFLATED, label, compressed), 1 << 16)
+            seen = 0
+            try:
+                with tarfile.open(fileobj=stream, mode="r|") as tar:
+                    for member in tar:
+                        seen += 1
+                        if seen > MAX_MEMBERS:
+                            ctx.issues.add(label, member.name, f"more than {MAX_MEMBERS} members; rest not read")
+                            break
+                        if not member.isfile():
+                            continue
+                        parts = _safe_parts(member.name)
+                        if parts is None:
+                            ctx.issues.add(label, member.name, "unsafe member path (absolute or '..'); skipped")
+                            continue
+                        if member.size > MAX_MEMBER:
+                            ctx.issues.add(label, member.name, f"member larger than {MAX_MEMBER} bytes; skipped")
+                            continue
+                        src = tar.extractfile(member)
+                        if src is None:
+                            continue
+                        head = src.read(HEAD_BYTES)
+                        if not _wanted(member.name, head):
+                            continue
+                        target = dest.joinpath(*parts)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        with open(target, "wb") as out:
+                            out.write(head)
+                            shutil.copyfileobj(src, out)
+                        extracted.append(("/".join(parts), target))
+            except tarfile.TarError as exc:
+                if not extracted and seen == 0:
+                    raise UnreadableSource(f"{label}: payload is not a tar archive ({exc})") from exc
+                ctx.issues.add(label, f"after member {seen}", f"tar stream breaks ({exc}); later members not read")
+            except (EOFError, zlib.error) as exc:
+                ctx.issues.add(label, f"after member {seen}", f"backup ends early ({exc}); later members not read")
+        return extracted
+
+    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
+        from . import detect  # late import: the registry imports this module
+        label = ctx.source_name or str(path)
+        frames = []
+        with tempfile.TemporaryDirectory(prefix="harass_backup_") as tmp:
+            members = self._extract(path, label, Path(tmp), ctx)
+            for member, target in members:
+                if member.endswith(SIDECARS):
+                    continue
+                inner_label = f"{label}!{member}"
+                try:
+                    imp = detect(target)
+                    if imp is None or imp.NAME == NAME:
+                        continue
+                    frame = imp.read(target, ReadContext(ctx.issues, tz=ctx.tz, source_name=inner_label,
+                                                         column_map=ctx.column_map))
+                except UnreadableSource as exc:
+                    ctx.issues.add(inner_label, "", f"member not imported: {exc}")
+                    continue
+                if len(frame):
+                    frames.append(frame)
+        if not members:
+            ctx.issues.add(label, "", "backup holds no SMS, MMS or call-log data that this tool can read")
+        return pd.concat(frames, ignore_index=True) if frames else empty_raw_frame()
