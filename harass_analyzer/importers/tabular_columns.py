@@ -7,10 +7,12 @@ values of a 类型 column (呼入/呼出/主叫/被叫/接收/发送/未接…).
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+import charset_normalizer
 import pandas as pd
 
 from ..timeconv import parse_local_strings
@@ -279,3 +281,53 @@ def call_status_for(direction: str, status: str, duration: float) -> str:
     if direction == "in" and duration == 0:
         return "missed"
     return "unknown"
+
+
+# ---------------------------------------------------------------- text encodings
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'Unicode text' from Excel without a BOM: every other byte of ASCII text is NUL."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """BOM, then UTF-16 without BOM, strict UTF-8, strict GB18030 (⊃ GBK/GB2312), then charset-normalizer."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if enc := _utf16_without_bom(data):
+        return enc
+    for enc in ("utf-8", "gb18030"):
+        try:
+            data.decode(enc)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    best = charset_normalizer.from_bytes(data).best()
+    return best.encoding if best is not None else None
+
+
+def decode_head(head: bytes) -> str:
+    """Best-effort text of a file's first bytes for sniffing (a multi-byte character cut at the end is dropped)."""
+    enc = detect_encoding(head)
+    if enc in (None, "utf-8", "gb18030") or enc.startswith("utf-16"):
+        for cut in range(0, 4):  # a UTF-8 or UTF-16 character cut in two at the end of the head
+            try:
+                return head[:len(head) - cut].decode(enc if enc and enc.startswith("utf-16") else "utf-8")
+            except UnicodeDecodeError:
+                continue
+    return head.decode(enc or "gb18030", errors="ignore")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines on CRLF, LF or CR only (str.splitlines would also split on U+2028 inside message text)."""
+    return re.split(r"\r\n|\n|\r", text)
