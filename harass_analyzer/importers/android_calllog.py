@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names
+from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
+                          with_sidecars)
 
 NAME = "android_calllog"
 CALL_TYPES = {1: ("in", "answered"), 2: ("out", None), 3: ("in", "missed"), 4: ("in", "voicemail"),
@@ -93,6 +94,9 @@ class AndroidCallLogImporter(Importer):
         with open_readonly(path, label=out.source_file) as conn:
             read_calllog_connection(conn, out, ctx)
         return out.frame()
+
+    def evidence_files(self, path: Path) -> list[Path]:
+        return with_sidecars(path)
 
     def count(self, path: Path, ctx: ReadContext) -> int:
         with open_readonly(path, label=ctx.source_name or str(path)) as conn:

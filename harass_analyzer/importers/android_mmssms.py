@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names
+from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
+                          with_sidecars)
 
 NAME = "android_mmssms"
 SMS_TYPES = {1: ("in", "received"), 2: ("out", "sent"), 3: ("out", "draft"), 4: ("out", "outbox"),
@@ -153,6 +154,9 @@ class AndroidMmsSmsImporter(Importer):
         with open_readonly(path, label=out.source_file) as conn:
             read_mmssms_connection(conn, out, ctx)
         return out.frame()
+
+    def evidence_files(self, path: Path) -> list[Path]:
+        return with_sidecars(path)
 
     def count(self, path: Path, ctx: ReadContext) -> int:
         with open_readonly(path, label=ctx.source_name or str(path)) as conn:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UnreadableSource
-from .base import Importer, RawColumns, ReadContext, empty_raw_frame, read_head
+from .base import Importer, IssueLog, RawColumns, ReadContext, empty_raw_frame, read_head
 from .ios_calls import NAME as CALLS_NAME
 from .ios_calls import read_calls_connection
 from .ios_sms import NAME as SMS_NAME
@@ -56,8 +56,10 @@ class IosBackupImporter(Importer):
     HANDLES_DIRECTORIES = True
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return path.is_dir() and (path / "Manifest.db").is_file() or (
-            path.is_dir() and (path / "Manifest.plist").is_file() and (path / "Info.plist").is_file())
+        if not path.is_dir():
+            return False
+        return (path / "Manifest.db").is_file() or (
+            (path / "Manifest.plist").is_file() and (path / "Info.plist").is_file())
 
     def _locate(self, folder: Path, ctx: ReadContext) -> dict[str, tuple[Path, dict[str, Path]]]:
         """relativePath → (stored db file, {suffix: stored sidecar}) for the databases present."""
@@ -121,6 +123,18 @@ class IosBackupImporter(Importer):
             if len(out):
                 frames.append(out.frame())
         return pd.concat(frames, ignore_index=True) if frames else empty_raw_frame()
+
+    def evidence_files(self, path: Path) -> list[Path]:
+        """Manifest files plus every database and sidecar read (only the manifests when unreadable)."""
+        files = [path / n for n in ("Manifest.db", "Manifest.plist", "Info.plist", "Status.plist")
+                 if (path / n).is_file()]
+        try:
+            located = self._locate(path, ReadContext(IssueLog()))
+        except UnreadableSource:
+            return files
+        for stored, sidecars in located.values():
+            files += [stored, *sidecars.values()]
+        return files
 
     def count(self, path: Path, ctx: ReadContext) -> int:
         total = 0

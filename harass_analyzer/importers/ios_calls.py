@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..timeconv import APPLE_EPOCH_S, seconds_to_ms
 from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names
+from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
+                          with_sidecars)
 
 NAME = "ios_calls"
 DISCONNECTED_REJECTED = 6
@@ -124,6 +125,9 @@ class IosCallsImporter(Importer):
 
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         return read_calls_db(path, ctx, ctx.source_name or str(path))
+
+    def evidence_files(self, path: Path) -> list[Path]:
+        return with_sidecars(path)
 
     def count(self, path: Path, ctx: ReadContext) -> int:
         with open_readonly(path, label=ctx.source_name or str(path)) as conn:

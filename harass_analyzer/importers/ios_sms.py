@@ -19,7 +19,8 @@ import pandas as pd
 
 from ..timeconv import apple_to_ms
 from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names
+from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
+                          with_sidecars)
 
 NAME = "ios_sms"
 OBJECT_REPLACEMENT = "\ufffc"  # attachment placeholder inside message text
@@ -157,6 +158,9 @@ class IosSmsImporter(Importer):
 
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         return read_sms_db(path, ctx, ctx.source_name or str(path))
+
+    def evidence_files(self, path: Path) -> list[Path]:
+        return with_sidecars(path)
 
     def count(self, path: Path, ctx: ReadContext) -> int:
         with open_readonly(path, label=ctx.source_name or str(path)) as conn:

@@ -62,6 +62,11 @@ def _lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def with_sidecars(path: Path) -> list[Path]:
+    """The database and the `-wal`/`-shm` files beside it: all of them are evidence that gets read."""
+    return [path] + [Path(str(path) + s) for s in SIDECARS if Path(str(path) + s).is_file()]
+
+
 def table_names(conn: sqlite3.Connection) -> set[str]:
     return {r[0].lower() for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
