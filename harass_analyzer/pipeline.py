@@ -166,7 +166,7 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     group_id = key_frame.groupby(["k", "d", "s", "c", "b", "n"], sort=False).ngroup()
     copies = (events.loc[dup, "source_file"] + "#" + events.loc[dup, "source_ref"]).groupby(group_id[dup]).agg(";".join)
     kept = events.loc[~dup].copy()
-    kept["also_in"] = group_id[~dup].map(copies).fillna("").to_numpy()
+    kept["also_in"] = group_id[~dup].map(copies).astype("object").fillna("").to_numpy()
     merged_per_input = events.loc[dup, "_input"].value_counts()
     return kept, merged_per_input
 

@@ -101,7 +101,14 @@ class CleanXmlStream:
             self._in_media = True
 
     def read(self, size: int = -1) -> bytes:
-        while not self._eof and (size < 0 or len(self._pending) < max(size, 1)):
+        """Never returns b"" before the end: the parser would take an empty read for end of file."""
+        while True:
+            out = self._read_once(size)
+            if out or (self._eof and not self._pending):
+                return out
+
+    def _read_once(self, size: int) -> bytes:
+        while not self._eof and (size < 0 or len(self._pending) < max(size, 1) + 128):
             chunk = self._next_raw()
             if not chunk:
                 self._eof = True
