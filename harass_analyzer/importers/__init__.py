@@ -16,6 +16,10 @@ from .aosp_backup import AospBackupImporter
 from .ios_backup import IosBackupImporter
 from .ios_calls import IosCallsImporter
 from .ios_sms import IosSmsImporter
+from .oppo_xml import OppoCallXmlImporter
+from .superbackup_xml import SuperBackupXmlImporter
+from .tabular import TabularImporter
+from .vmessage import VMessageImporter
 
 IMPORTERS: list[Importer] = [
     SbrXmlImporter(),
@@ -26,6 +30,10 @@ IMPORTERS: list[Importer] = [
     AndroidCallLogImporter(),
     AospBackupImporter(),
     AndroidContainerImporter(),
+    SuperBackupXmlImporter(),
+    OppoCallXmlImporter(),
+    VMessageImporter(),
+    TabularImporter(),  # last: its CSV sniff is the loosest
 ]
 
 
