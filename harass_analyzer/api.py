@@ -5,19 +5,50 @@
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__
-from .analysis.senders import incoming, sender_summary
+from .analysis.senders import sender_summary
 from .pipeline import LoadResult, load_events
 from .report import bundle
-from .report.charts import daily_counts, hourly_counts, plot_daily, plot_hourly, save_figure
-from .report.markdown import render_summary
-from .schema import EVENT_COLUMNS, EXTRA_COLUMNS, ISSUE_COLUMNS
+from .schema import ISSUE_COLUMNS
+
+
+@dataclass
+class Options:
+    """Everything a run can be told; the CLI maps its flags onto this."""
+
+    tz: str = "Asia/Shanghai"
+    lang: str = "zh"
+    column_map: dict = field(default_factory=dict)
+    lexicon: Path | None = None
+    rules: str = "cn"
+    role: str = "debtor"
+    entities_file: Path | None = None
+    stop_date: str | None = None
+    redact: bool = False
+    zip: bool = False
+
+
+@dataclass
+class Analysis:
+    """One run's results, in memory: what the bundle writers read."""
+
+    events: pd.DataFrame
+    senders: pd.DataFrame
+    issues: pd.DataFrame
+    inputs: list[dict]
+    tz: str
+    duplicates_merged: int
+    options: Options
+    entities: pd.DataFrame | None = None
+    violations: pd.DataFrame | None = None
+    profile: object | None = None
 
 
 @dataclass
@@ -27,16 +58,6 @@ class BundleSummary:
     senders: int
     issues: int
     duplicates_merged: int
-
-
-def events_table(events: pd.DataFrame) -> pd.DataFrame:
-    """events.csv: contract columns, then the extras that exist."""
-    frame = events.copy()
-    for col in EXTRA_COLUMNS:
-        if col not in frame:
-            frame[col] = ""
-    frame["duration_s"] = frame["duration_s"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
-    return frame[EVENT_COLUMNS + EXTRA_COLUMNS]
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
@@ -49,7 +70,6 @@ def input_entries(result: LoadResult) -> list[dict]:
         if len(rec.files) == 1:
             sha, size = rec.files[0]["sha256"], rec.files[0]["bytes"]
         else:  # a folder input: hash of its files' hashes, each listed
-            import hashlib
             listing = "".join(f"{f['sha256']}  {f['path']}\n" for f in sorted(rec.files, key=lambda f: f["path"]))
             sha, size = hashlib.sha256(listing.encode()).hexdigest(), sum(f["bytes"] for f in rec.files)
         entry = {"path": rec.path, "sha256": sha, "bytes": size, "format": rec.format,
@@ -60,32 +80,35 @@ def input_entries(result: LoadResult) -> list[dict]:
     return entries
 
 
+def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
+                 progress: Callable[[Path], None] | None = None) -> Analysis:
+    """Import, classify and analyse; nothing is written."""
+    options = options or Options()
+    result = load_events(paths, tz=options.tz, column_map=options.column_map, progress=progress)
+    senders = sender_summary(result.events)
+    return Analysis(events=result.events, senders=senders, issues=issues_table(result),
+                    inputs=input_entries(result), tz=options.tz, duplicates_merged=result.duplicates_merged,
+                    options=options)
+
+
 def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shanghai", force: bool = False,
-            column_map: dict | None = None, progress: Callable[[Path], None] | None = None) -> BundleSummary:
+            column_map: dict | None = None, progress: Callable[[Path], None] | None = None,
+            options: Options | None = None) -> BundleSummary:
     """Import every export under `paths` and write the evidence bundle to `out`."""
+    from .report.outputs import write_outputs
+
+    options = options or Options(tz=tz, column_map=column_map or {})
     out = Path(out)
     staging = bundle.prepare_output(out, force)
     try:
-        result = load_events(paths, tz=tz, column_map=column_map, progress=progress)
-        senders = sender_summary(result.events)
-        issues = issues_table(result)
-        bundle.write_csv(events_table(result.events), staging / "events.csv")
-        bundle.write_csv(senders, staging / "senders.csv")
-        bundle.write_csv(issues, staging / "import_issues.csv")
-        charts = staging / "charts"
-        charts.mkdir()
-        inc = incoming(result.events)
-        daily, hourly = daily_counts(inc), hourly_counts(inc)
-        save_figure(charts / "daily.png", lambda ax: plot_daily(ax, daily))
-        save_figure(charts / "hourly.png", lambda ax: plot_hourly(ax, hourly))
-        (staging / "report.md").write_text(
-            render_summary(result.events, senders, len(issues), tz, result.duplicates_merged), encoding="utf-8")
-        bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, tz,
-                              input_entries(result), {"duplicates_merged": result.duplicates_merged,
-                                                      "events": len(result.events)})
+        analysis = run_analysis(paths, options, progress)
+        write_outputs(staging, analysis)
+        bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
+                              analysis.inputs, {"duplicates_merged": analysis.duplicates_merged,
+                                                "events": len(analysis.events)})
         bundle.commit_bundle(staging, out)
     except BaseException:
         bundle.discard(staging)
         raise
-    return BundleSummary(out=out, events=len(result.events), senders=len(senders), issues=len(issues),
-                         duplicates_merged=result.duplicates_merged)
+    return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
+                         issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged)
