@@ -131,6 +131,19 @@ def inspect(paths: list[Path] = typer.Argument(..., help="Files or folders to ex
         fail("no importable phone export found")
 
 
+@app.command()
+def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder written by `analyze`.")) -> None:
+    """Re-hash the bundle against its manifest; list every changed, missing or extra file (exit 1 if any)."""
+    from .verify import verify_bundle
+
+    problems = guarded(lambda: verify_bundle(bundle))
+    for line in problems:
+        typer.echo(line)
+    if problems:
+        fail(f"{bundle}: {len(problems)} problem(s); the bundle is not as written")
+    typer.echo(f"{bundle}: intact (every file matches manifest.json)")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="harass-analyzer")
