@@ -83,7 +83,8 @@ def _read_sms_table(conn: sqlite3.Connection, table: str, mark: str, threads: di
 def _mms_addresses(conn: sqlite3.Connection, addr_table: str) -> dict[int, dict[int, list[str]]]:
     out: dict[int, dict[int, list[str]]] = {}
     for msg_id, address, atype in conn.execute(
-            f'SELECT msg_id, address, type FROM "{addr_table}" ORDER BY msg_id, {_key(column_names(conn, addr_table))}'):
+            f'SELECT msg_id, address, type FROM "{addr_table}" '
+            f"ORDER BY msg_id, {_key(column_names(conn, addr_table))}"):
         if address and address != ADDR_PLACEHOLDER:
             out.setdefault(msg_id, {}).setdefault(_int(atype), []).append(str(address))
     return out

@@ -22,7 +22,7 @@ from .base import Importer, IssueLog, RawColumns, ReadContext, empty_raw_frame, 
 from .ios_calls import NAME as CALLS_NAME
 from .ios_calls import read_calls_connection
 from .ios_sms import NAME as SMS_NAME
-from .ios_sms import read_sms_connection
+from .ios_sms import count_messages, read_sms_connection
 from .sqlite_util import SIDECARS, count_rows, is_sqlite, open_readonly
 
 NAME = "ios_backup"
@@ -140,5 +140,5 @@ class IosBackupImporter(Importer):
         total = 0
         for rel, (stored, sidecars) in self._locate(path, ctx).items():
             with open_readonly(stored, sidecars, label=str(stored)) as conn:
-                total += count_rows(conn, ["message"] if rel == SMS_DB else ["ZCALLRECORD"])
+                total += count_messages(conn) if rel == SMS_DB else count_rows(conn, ["ZCALLRECORD"])
         return total

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..timeconv import apple_to_ms
 from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
+from .sqlite_util import (col_or, column_names, is_sqlite, open_readonly, sniff_tables, table_names,
                           with_sidecars)
 
 NAME = "ios_sms"
@@ -164,4 +164,13 @@ class IosSmsImporter(Importer):
 
     def count(self, path: Path, ctx: ReadContext) -> int:
         with open_readonly(path, label=ctx.source_name or str(path)) as conn:
-            return count_rows(conn, ["message"])
+            return count_messages(conn)
+
+
+def count_messages(conn: sqlite3.Connection) -> int:
+    """Messages that read() imports: reactions and group events excluded (cheap SQL COUNT)."""
+    if "message" not in table_names(conn):
+        return 0
+    cols = column_names(conn, "message")
+    where = " AND ".join(f"COALESCE({c}, 0) = 0" for c in ("item_type", "associated_message_type") if c in cols)
+    return conn.execute(f"SELECT count(*) FROM message{' WHERE ' + where if where else ''}").fetchone()[0]

@@ -259,7 +259,6 @@ def _mmssms_wal(conn: sqlite3.Connection) -> None:
                  (COLLECTOR_LOCAL, T0_MS + 3_600_000, "只在WAL里的短信"))
 
 
-MMSSMS_COUNTS = {"rows": 11, "issues": 2}  # sms 1-5,7,8 + spam 1 + pdu 1,2 ... see test
 
 
 def make_mmssms(folder: Path, name: str = "mmssms.db", wal: bool = True) -> Path:
