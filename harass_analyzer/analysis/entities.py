@@ -3,23 +3,22 @@
 Evidence comes only from incoming *collection* messages (category "collection"); each piece becomes a
 key, and numbers sharing a key join one entity (union-find):
   sig       the SMS signature 【XX金融】 (generic ones such as 【温馨提示】 are ignored)
-  name      a lender/platform named in the text ("您在XX金融的借款…"); used only when the same name is
-            also a signature somewhere, or is named by ≥ 2 numbers
+  name      a lender/platform named in the text ("您在XX金融的借款…"); links numbers only when the same
+            name is also a signature somewhere, or is named by ≥ 2 numbers (else it only names the group)
   callback  a number quoted after 致电/回电/联系/热线/客服… ("请回电4001234567") joins that number
   contract  a contract/loan/order number quoted (合同编号：HT20260301001)
   amount    an exact amount with cents, ≥ 100 (3,256.78元)
   user      the user's mapping file (CSV with columns number,entity): always wins for naming
 Extraction runs once per distinct body (vectorized str.extractall).
 
-Entity names: the user's name, else the most used signature, else the most named platform, else the
-smallest number of the group. Counterparts with no collection evidence keep **their own number** as
-entity (so per-entity metrics still cover every sender, and nothing is silently merged); "withheld"
-stays "withheld" and never joins a group. entities.csv lists collection entities only.
+Entity names: the user's name, else the most used signature or linking platform name, else a platform
+named by one number only, else the smallest number of the group. Counterparts with no collection
+evidence keep **their own number** as entity (so per-entity metrics still cover every sender and
+nothing is silently merged); "withheld" stays "withheld" and never joins a group. entities.csv lists collection entities only.
 """
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +43,7 @@ GENERIC_SIGNATURES = {
     "账务中心", "律师函", "警告", "公告", "短信通知",
 }
 GENERIC_NAMES = {"本月", "本期", "本平台", "我司", "我公司", "平台", "我们", "我方", "本公司", "贵司", "当前", "近期"}
-_KIND_LABEL = {"sig": "signature", "name": "named platform", "callback": "callback number",
+_KIND_LABEL = {"sig": "signature", "label": "named platform", "callback": "callback number",
                "contract": "contract number", "amount": "amount", "user": "user mapping"}
 
 
@@ -82,8 +81,6 @@ def extract_keys(bodies: pd.Series) -> pd.DataFrame:
         return pd.DataFrame(columns=["body", "key_kind", "value"])
     keys = pd.concat(parts, ignore_index=True)
     keys["value"] = keys["value"].str.strip()
-    is_sig_or_name = keys["key_kind"].isin(["sig", "name"])
-    keys.loc[is_sig_or_name, "value"] = keys.loc[is_sig_or_name, "value"].str.lower()
     generic = ((keys["key_kind"].eq("sig") & keys["value"].isin(GENERIC_SIGNATURES))
                | (keys["key_kind"].eq("name") & keys["value"].isin(GENERIC_NAMES)))
     keys = keys.loc[~generic]
@@ -136,8 +133,9 @@ def _evidence_edges(events: pd.DataFrame) -> pd.DataFrame:
     named_by = edges.loc[name_rows].groupby("value")["counterpart"].transform("nunique")
     lonely = pd.Series(False, index=edges.index)
     lonely.loc[named_by.index] = named_by.lt(2)
-    edges = edges.loc[~(name_rows & ~edges["value"].isin(sig_values) & lonely)].copy()
-    edges.loc[edges["key_kind"].eq("name"), "key_kind"] = "sig"  # same namespace as signatures
+    weak = name_rows & ~edges["value"].isin(sig_values) & lonely
+    edges.loc[name_rows & ~weak, "key_kind"] = "sig"  # same namespace as signatures
+    edges.loc[weak, "key_kind"] = "label"  # names the group, links nothing
     edges = (edges.groupby(["counterpart", "key_kind", "value"], sort=True)
              .agg(messages=("messages", "sum"), first_event=("first_event", "min")).reset_index())
     return edges
@@ -159,6 +157,9 @@ def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
     for number, kind, value in edges[["counterpart", "key_kind", "value"]].itertuples(index=False):
         member = str(number)
         uf.find(member)
+        uf.find(member)
+        if kind == "label":
+            continue
         uf.union(member, f"{kind}\x00{value}")
         if kind == "callback" and value in present and value != WITHHELD:
             uf.union(str(value), member)  # the quoted line itself rings the user: same group
@@ -195,8 +196,8 @@ def _name_groups(groups: pd.DataFrame, edges: pd.DataFrame) -> dict[str, str]:
             best = sigs.max()
             names[root] = sorted(sigs.index[sigs.eq(best)])[0]
         else:
-            names[root] = min(members)
-    # Two groups can never share a name key, but a fallback number could equal a user's label.
+            labels = sorted(own.loc[own["key_kind"].eq("label"), "value"])
+            names[root] = labels[0] if labels else min(members)
     return names
 
 
@@ -207,7 +208,7 @@ def _entity_table(groups: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
         own = edges.loc[edges["counterpart"].isin(member_set)]
         parts = []
         for (kind, value), sub in own.groupby(["key_kind", "value"], sort=True):
-            shown = f"【{value}】" if kind == "sig" else str(value)
+            shown = f"【{value}】" if kind == "sig" else f"「{value}」" if kind == "label" else str(value)
             who = ", ".join(f"{n} ({e})" if e else str(n)
                             for n, e in sub[["counterpart", "first_event"]].itertuples(index=False))
             verb = "quoted by" if kind == "callback" else "from"
