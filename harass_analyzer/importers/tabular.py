@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -71,12 +72,24 @@ def find_header(rows: list[list[object]], column_map: dict[str, str]) -> tuple[i
     return (best[1], best[2]) if best else None
 
 
+@contextmanager
+def _big_fields() -> Iterator[None]:
+    """Let the csv module read very long cells (a 1M-character cell becomes an issue, not a crash)."""
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old_limit)
+
+
 def _sniff_csv_text(text: str) -> tuple[str, int] | None:
     """(delimiter, header score) of the best CSV reading of a text head, None if no header."""
     lines = text.splitlines()[:HEADER_SCAN]
     best = None
     for delim in DELIMITERS:
-        rows = list(csv.reader(lines, delimiter=delim))
+        with _big_fields():
+            rows = list(csv.reader(lines, delimiter=delim))
         found = find_header(rows, {})
         if found and (best is None or len(found[1]) > best[1]):
             best = (delim, len(found[1]))
@@ -90,9 +103,7 @@ def read_csv_table(path: Path, data: bytes, ctx: ReadContext, source: str) -> Ta
     text = data.decode(encoding, errors="replace").lstrip("\ufeff")
     sniffed = _sniff_csv_text("\n".join(text.splitlines()[:HEADER_SCAN]))
     delim = sniffed[0] if sniffed else _guess_delimiter(text)
-    old_limit = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a 1M-character cell is an issue, not a crash
-    try:
+    with _big_fields():
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         rows, refs, line = [], [], 1
         try:
@@ -102,8 +113,6 @@ def read_csv_table(path: Path, data: bytes, ctx: ReadContext, source: str) -> Ta
                 line = reader.line_num + 1
         except csv.Error as exc:
             ctx.issues.add(source, f"line {line}", f"CSV unreadable from here ({exc}); rows before it were imported")
-    finally:
-        csv.field_size_limit(old_limit)
     return Table("csv", rows, refs)
 
 
@@ -208,7 +217,7 @@ class TabularImporter(Importer):
         for table in tables:
             found = find_header(table.rows, ctx.column_map)
             if found is None:
-                if any(_cell_text(c) for row in table.rows[:HEADER_SCAN] for c in row) and len(tables) > 1:
+                if any(sum(1 for c in row if _cell_text(c)) >= 2 for row in table.rows[:HEADER_SCAN]) and len(tables) > 1:
                     ctx.issues.add(source, f"sheet {table.name}", "no call/SMS header recognized; sheet skipped")
                 continue
             headed += 1
