@@ -103,7 +103,9 @@ class RawColumns:
         self.duration_s.append(duration_s)
         self.source_ref.append(source_ref)
         for key, value in extra.items():
-            col = self.extra.setdefault(key, [OPTIONAL_RAW_DEFAULTS.get(key)] * n)
+            col = self.extra.get(key)
+            if col is None:  # not setdefault: its default list would be built on every call (O(n²))
+                col = self.extra[key] = [OPTIONAL_RAW_DEFAULTS.get(key)] * n
             col.append(value)
         for key, col in self.extra.items():
             if len(col) == n:
