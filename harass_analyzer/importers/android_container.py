@@ -107,8 +107,16 @@ def _wanted(name: str, head: bytes) -> bool:
     if is_sqlite(head) or name.endswith(SIDECARS):
         return True
     from . import IMPORTERS  # late import: the registry imports this module
-    fake = Path(name)
-    return any(not imp.HANDLES_DIRECTORIES and imp.NAME != NAME and imp.sniff(fake, head) for imp in IMPORTERS)
+    fake = Path(name)  # not on disk yet: sniffers decide from `head`
+    for imp in IMPORTERS:
+        if imp.HANDLES_DIRECTORIES or imp.NAME == NAME:
+            continue
+        try:
+            if imp.sniff(fake, head):
+                return True
+        except OSError:
+            continue  # a sniffer that wanted the file itself; it gets another chance after extraction
+    return False
 
 
 class AndroidContainerImporter(Importer):
