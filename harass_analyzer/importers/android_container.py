@@ -115,7 +115,7 @@ def _wanted(name: str, head: bytes) -> bool:
             if imp.sniff(fake, head):
                 return True
         except OSError:
-            continue  # a sniffer that wanted the file itself; it gets another chance after extraction
+            continue  # a sniffer that needs the file on disk cannot judge a member by its head
     return False
 
 
