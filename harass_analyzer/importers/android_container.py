@@ -32,6 +32,9 @@ MIUI_MAGIC = b"MIUI BACKUP\n"
 MAX_INFLATED = 16 << 30  # bytes of tar stream read in total
 MAX_MEMBER = 4 << 30     # one extracted member
 MAX_MEMBERS = 200_000
+# Inner members are not offered to these: nested containers, and the loose CSV/XLSX sniffer, which would
+# claim any app's data file inside a full-device backup.
+INNER_EXCLUDED = {NAME, "tabular"}
 ENCRYPTED_HELP = ("is an ENCRYPTED Android backup (a backup password was set) and cannot be read. Back the "
                   "phone up again without a password (MIUI 本地备份: do not set a 备份密码; adb backup: leave "
                   "the password empty) and import the new file")
@@ -109,7 +112,7 @@ def _wanted(name: str, head: bytes) -> bool:
     from . import IMPORTERS  # late import: the registry imports this module
     fake = Path(name)  # not on disk yet: sniffers decide from `head`
     for imp in IMPORTERS:
-        if imp.HANDLES_DIRECTORIES or imp.NAME == NAME:
+        if imp.HANDLES_DIRECTORIES or imp.NAME in INNER_EXCLUDED:
             continue
         try:
             if imp.sniff(fake, head):
@@ -185,7 +188,7 @@ class AndroidContainerImporter(Importer):
                 inner_label = f"{label}!{member}"
                 try:
                     imp = detect(target)
-                    if imp is None or imp.NAME == NAME:
+                    if imp is None or imp.NAME in INNER_EXCLUDED:
                         continue
                     frame = imp.read(target, ReadContext(ctx.issues, tz=ctx.tz, source_name=inner_label,
                                                          column_map=ctx.column_map))
