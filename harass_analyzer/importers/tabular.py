@@ -96,6 +96,21 @@ def _sniff_csv_text(text: str) -> tuple[str, int] | None:
     return best
 
 
+_PHONE_LIKE = re.compile(r"^\+?[\d\s-]{5,}$")
+
+
+def _looks_like_event_rows(text: str) -> bool:
+    """Headers matched nothing, but ≥2 rows hold a date-time and a phone-like number: a table that needs --map."""
+    for delim in DELIMITERS:
+        with _big_fields():
+            rows = [r for r in csv.reader(text.splitlines(), delimiter=delim) if len(r) >= 2]
+        hits = sum(1 for r in rows if any(canonical_local(c)[0] for c in r)
+                   and any(_PHONE_LIKE.match(c.strip()) and canonical_local(c)[0] is None for c in r))
+        if hits >= 2:
+            return True
+    return False
+
+
 def read_csv_table(path: Path, data: bytes, ctx: ReadContext, source: str) -> Table:
     encoding = detect_encoding(data)
     if encoding is None:
@@ -192,7 +207,8 @@ class TabularImporter(Importer):
         text = decode_head(head)
         if text.lstrip("\ufeff \r\n\t").startswith(("<", "BEGIN:", "{", "[")):
             return False
-        return _sniff_csv_text("\n".join(text.splitlines()[:HEADER_SCAN])) is not None
+        head_text = "\n".join(text.splitlines()[:HEADER_SCAN])
+        return _sniff_csv_text(head_text) is not None or _looks_like_event_rows(head_text)
 
     def count(self, path: Path, ctx: ReadContext) -> int:
         return len(self.read(path, ReadContext(IssueLog(), tz=ctx.tz, column_map=ctx.column_map)))
