@@ -83,8 +83,13 @@ def input_entries(result: LoadResult) -> list[dict]:
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None) -> Analysis:
     """Import, classify and analyse; nothing is written."""
+    from .classify import KeywordClassifier
+
     options = options or Options()
-    result = load_events(paths, tz=options.tz, column_map=options.column_map, progress=progress)
+    lexicons = [options.lexicon] if options.lexicon else []
+    classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
+    result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
+                         progress=progress)
     senders = sender_summary(result.events)
     return Analysis(events=result.events, senders=senders, issues=issues_table(result),
                     inputs=input_entries(result), tz=options.tz, duplicates_merged=result.duplicates_merged,

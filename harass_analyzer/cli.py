@@ -74,6 +74,8 @@ def analyze(
     force: bool = typer.Option(False, "--force", help="Replace OUT if it is not empty."),
     column_map: Optional[str] = typer.Option(None, "--map", help="CSV/Excel column mapping, e.g. "
                                              "number=对方号码,time=通话时间,type=呼叫类型"),
+    lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Extra classifier lexicon file "
+                                           "(TERM TAG WEIGHT per line, like classify/lexicons/collection.txt)."),
 ) -> None:
     """Import every export under INPUTS and write the evidence bundle to OUT."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,6 +83,7 @@ def analyze(
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    from .api import Options
     from .api import analyze as run_analyze
 
     try:
@@ -98,8 +101,8 @@ def analyze(
             done[0] += 1
             bar.update(task, description=f"imported {done[0]} input(s), last: {path.name}")
 
-        summary = guarded(lambda: run_analyze(inputs, out, tz=tz, force=force, column_map=mapping,
-                                              progress=progress))
+        options = Options(tz=tz, column_map=mapping, lexicon=lexicon)
+        summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
     typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records/files not imported "
                "(see import_issues.csv)")
@@ -142,6 +145,20 @@ def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder wr
     if problems:
         fail(f"{bundle}: {len(problems)} problem(s); the bundle is not as written")
     typer.echo(f"{bundle}: intact (every file matches manifest.json)")
+
+
+@app.command("eval-classifier")
+def eval_classifier(
+    labelled: Path = typer.Argument(..., help="TSV with columns text, is_collection, tags (optional sender)."),
+    lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Extra classifier lexicon file."),
+) -> None:
+    """Measure the message classifier on a labelled TSV: precision/recall/F1, per-tag F1, every error."""
+    from .classify import KeywordClassifier
+    from .classify.evaluate import evaluate_file
+
+    classifier = guarded(lambda: KeywordClassifier(lexicon_files=[lexicon] if lexicon else []).fit())
+    report = guarded(lambda: evaluate_file(labelled, classifier))
+    typer.echo(report.format())
 
 
 def main() -> None:
