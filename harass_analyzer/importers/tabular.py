@@ -15,6 +15,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -33,13 +34,13 @@ _TOTALS = re.compile(r"合计|总计|小计|共计|汇总|总条数|^total|^sum\
 MAP_HINT = "--map number=对方号码,time=通话时间,type=呼叫类型 (fields: " + ",".join(FIELDS) + ")"
 
 
+@dataclass
 class Table:
     """One sheet (or the CSV): rows of cells and how to name row i in an issue."""
 
-    def __init__(self, name: str, rows: list[list[object]], refs: list[str]) -> None:
-        self.name = name
-        self.rows = rows
-        self.refs = refs
+    name: str
+    rows: list[list[object]]
+    refs: list[str]
 
 
 def _cell_text(value: object) -> str:
@@ -116,8 +117,9 @@ def read_csv_table(path: Path, data: bytes, ctx: ReadContext, source: str) -> Ta
     if encoding is None:
         raise UnreadableSource(f"{path}: text encoding not recognized (tried UTF-8, UTF-16, GB18030)")
     text = data.decode(encoding, errors="replace").lstrip("\ufeff")
-    sniffed = _sniff_csv_text("\n".join(text.splitlines()[:HEADER_SCAN]))
-    delim = sniffed[0] if sniffed else _guess_delimiter(text)
+    head = "\n".join(text.splitlines()[:HEADER_SCAN])
+    sniffed = _sniff_csv_text(head)
+    delim = sniffed[0] if sniffed else max(DELIMITERS, key=head.count)
     with _big_fields():
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
         rows, refs, line = [], [], 1
@@ -129,11 +131,6 @@ def read_csv_table(path: Path, data: bytes, ctx: ReadContext, source: str) -> Ta
         except csv.Error as exc:
             ctx.issues.add(source, f"line {line}", f"CSV unreadable from here ({exc}); rows before it were imported")
     return Table("csv", rows, refs)
-
-
-def _guess_delimiter(text: str) -> str:
-    head = "\n".join(text.splitlines()[:HEADER_SCAN])
-    return max(DELIMITERS, key=head.count)
 
 
 def read_xlsx_tables(path: Path) -> list[Table]:
@@ -231,7 +228,8 @@ class TabularImporter(Importer):
         cols = RawColumns(source, self.NAME)
         headed = 0
         for table in tables:
-            found = find_header(table.rows, ctx.column_map)
+            # --map names the columns of the file(s) that need it; other tables keep auto-detection.
+            found = (ctx.column_map and find_header(table.rows, ctx.column_map)) or find_header(table.rows, {})
             if found is None:
                 if any(sum(1 for c in row if _cell_text(c)) >= 2 for row in table.rows[:HEADER_SCAN]) and len(tables) > 1:
                     ctx.issues.add(source, f"sheet {table.name}", "no call/SMS header recognized; sheet skipped")
@@ -249,7 +247,8 @@ class TabularImporter(Importer):
         found = ", ".join(_cell_text(c)[:30] for c in widest if _cell_text(c)) or "none"
         if ctx.column_map:
             wanted = ", ".join(f"{f}={c}" for f, c in ctx.column_map.items())
-            return f"{path}: mapped column(s) {wanted} not all found in one header row; columns found: {found}"
+            return (f"{path}: mapped column(s) {wanted} not all found in one header row, and the columns were not "
+                    f"recognized either; columns found: {found}")
         return (f"{path}: cannot tell which columns hold the number and the time; columns found: {found}. "
                 f"Pass a mapping, e.g. {MAP_HINT}")
 

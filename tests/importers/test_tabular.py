@@ -115,6 +115,12 @@ def test_unknown_columns_need_a_mapping(tmp_path: Path) -> None:
         read(path, {"number": "丁", "time": "乙"})
 
 
+def test_a_mapping_for_one_file_does_not_break_others(tmp_path: Path) -> None:
+    """--map applies to every input: tables without the mapped columns keep automatic detection."""
+    frame, issues = read(make.carrier_sms_xlsx(tmp_path), {"number": "甲", "time": "乙"})
+    assert len(frame) == 6 and issues == []
+
+
 def test_xlsx_without_any_header_is_a_config_error(tmp_path: Path) -> None:
     import openpyxl
 
