@@ -52,7 +52,11 @@ def open_readonly(path: Path, sidecars: dict[str, Path] | None = None,
             except sqlite3.DatabaseError as exc:
                 raise UnreadableSource(f"{name}: not a readable SQLite database ({exc})") from exc
             conn.text_factory = _lenient_text
-            yield conn
+            try:
+                yield conn
+            except sqlite3.DatabaseError as exc:  # a page that is corrupt only shows up when a query reads it
+                raise UnreadableSource(f"{name}: damaged SQLite database ({exc}); no record of it was "
+                                       "imported") from exc
         finally:
             conn.close()
 
