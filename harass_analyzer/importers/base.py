@@ -118,7 +118,7 @@ class RawColumns:
         n = len(self.kind)
         data = {
             "kind": self.kind, "direction": self.direction, "call_status": self.call_status,
-            "msg_status": self.msg_status, "ts_ms": np.asarray(self.ts_ms, dtype="int64"),
+            "msg_status": self.msg_status, "ts_ms": _int64(self.ts_ms),
             "counterpart_raw": self.counterpart_raw, "contact_name": self.contact_name,
             "body": self.body, "duration_s": np.asarray(self.duration_s, dtype="float64"),
             "source_file": [self.source_file] * n, "source_ref": self.source_ref,
@@ -126,6 +126,16 @@ class RawColumns:
         }
         data.update(self.extra)
         return empty_raw_frame() if n == 0 else pd.DataFrame(data)
+
+
+def _int64(values: list[int]) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype="int64")
+    except OverflowError:
+        # A corrupt field can hold a number beyond int64: pin it to the bound, so the pipeline logs the
+        # record as outside 1995–2100 instead of the whole file failing.
+        lo, hi = np.iinfo("int64").min, np.iinfo("int64").max
+        return np.asarray([min(max(int(v), lo), hi) for v in values], dtype="int64")
 
 
 def empty_raw_frame() -> pd.DataFrame:
