@@ -29,7 +29,7 @@ from ..schema import WITHHELD
 
 ENTITY_COLUMNS = ["entity", "numbers", "evidence"]
 
-_SIG = r"[【〖]([^【】〖〗\s]{2,20})[】〗]"
+_SIG = r"[【〖]\s*([^【】〖〗\r\n]{2,20}?)\s*[】〗]"
 _NAME = (r"(?:您在|您于|你在|在)([\u4e00-\u9fffA-Za-z]{2,12}?)(?:平台|APP|App|app)?(?:上|中|处|的)?"
          r"(?:借款|贷款|借的|申请的|账单|欠款|分期|借贷)")
 _CALLBACK = (r"(?:致电|回电|来电|联系(?!人)|拨打|热线|客服|专线|咨询|电话)[^\d]{0,6}"
@@ -138,7 +138,10 @@ def _evidence_edges(events: pd.DataFrame) -> pd.DataFrame:
     edges.loc[weak, "key_kind"] = "label"  # names the group, links nothing
     edges = (edges.groupby(["counterpart", "key_kind", "value"], sort=True)
              .agg(messages=("messages", "sum"), first_event=("first_event", "min")).reset_index())
-    return edges
+    own = (coll.groupby("counterpart", sort=True)
+           .agg(messages=("event_id", "size"), first_event=("event_id", "first")).reset_index())
+    own = own.assign(key_kind="own", value=own["counterpart"])  # every collector, keyed or not
+    return pd.concat([edges, own[edges.columns]], ignore_index=True)
 
 
 def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
@@ -157,8 +160,7 @@ def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
     for number, kind, value in edges[["counterpart", "key_kind", "value"]].itertuples(index=False):
         member = str(number)
         uf.find(member)
-        uf.find(member)
-        if kind == "label":
+        if kind in ("label", "own"):
             continue
         uf.union(member, f"{kind}\x00{value}")
         if kind == "callback" and value in present and value != WITHHELD:
@@ -183,36 +185,34 @@ def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
 
 
 def _name_groups(groups: pd.DataFrame, edges: pd.DataFrame) -> dict[str, str]:
-    """root → entity name: user name, else most used signature, else smallest number."""
-    names: dict[str, str] = {}
-    for root, members in groups.groupby("root", sort=True)["counterpart"]:
-        own = edges.loc[edges["root"].eq(root)]
-        user = sorted(own.loc[own["key_kind"].eq("user"), "value"])
-        if user:
-            names[root] = user[0]
-            continue
-        sigs = own.loc[own["key_kind"].eq("sig")].groupby("value")["messages"].sum()
-        if not sigs.empty:
-            best = sigs.max()
-            names[root] = sorted(sigs.index[sigs.eq(best)])[0]
-        else:
-            labels = sorted(own.loc[own["key_kind"].eq("label"), "value"])
-            names[root] = labels[0] if labels else min(members)
+    """root → entity name: user name, else most used signature, else a label, else smallest number."""
+    smallest = groups.groupby("root")["counterpart"].min()
+    names = smallest.to_dict()
+    ranked = edges.loc[edges["key_kind"].isin(["user", "sig", "label"])]
+    ranked = (ranked.groupby(["root", "key_kind", "value"], sort=True)["messages"].sum().reset_index()
+              .assign(rank=lambda f: f["key_kind"].map({"user": 0, "sig": 1, "label": 2}),
+                      neg=lambda f: -f["messages"]))
+    best = ranked.sort_values(["root", "rank", "neg", "value"], kind="mergesort").drop_duplicates("root")
+    names.update(dict(zip(best["root"], best["value"])))
     return names
 
 
 def _entity_table(groups: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for entity, members in groups.groupby("entity", sort=True)["counterpart"]:
-        member_set = set(members)
-        own = edges.loc[edges["counterpart"].isin(member_set)]
-        parts = []
-        for (kind, value), sub in own.groupby(["key_kind", "value"], sort=True):
-            shown = f"【{value}】" if kind == "sig" else f"「{value}」" if kind == "label" else str(value)
-            who = ", ".join(f"{n} ({e})" if e else str(n)
-                            for n, e in sub[["counterpart", "first_event"]].itertuples(index=False))
-            verb = "quoted by" if kind == "callback" else "from"
-            parts.append(f"{_KIND_LABEL[kind]} {shown} {verb} {who}")
-        rows.append({"entity": entity, "numbers": ";".join(sorted(member_set)),
-                     "evidence": "; ".join(parts) if parts else "collection messages"})
-    return pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    entity_of = dict(zip(groups["counterpart"], groups["entity"]))
+    edges = edges.assign(entity=edges["counterpart"].map(entity_of))
+    edges = edges.loc[edges["entity"].notna()].sort_values(["entity", "key_kind", "value", "counterpart"])
+    evidence: dict[str, list[str]] = {}
+    for (entity, kind, value), sub in edges.groupby(["entity", "key_kind", "value"], sort=False):
+        if kind == "own":
+            n, first = sub["messages"].iloc[0], sub["first_event"].iloc[0]
+            evidence.setdefault(entity, []).append(f"{n} collection message(s) from {value} (first {first})")
+            continue
+        shown = f"【{value}】" if kind == "sig" else f"「{value}」" if kind == "label" else str(value)
+        who = ", ".join(f"{n} ({e})" if e else str(n)
+                        for n, e in sub[["counterpart", "first_event"]].itertuples(index=False))
+        verb = "quoted by" if kind == "callback" else "from"
+        evidence.setdefault(entity, []).append(f"{_KIND_LABEL[kind]} {shown} {verb} {who}")
+    members = groups.groupby("entity", sort=True)["counterpart"].agg(lambda s: ";".join(sorted(s)))
+    return pd.DataFrame({"entity": members.index, "numbers": members.to_numpy(),
+                         "evidence": ["; ".join(evidence.get(e, [])) or "grouped by the user"
+                                      for e in members.index]}, columns=ENTITY_COLUMNS)

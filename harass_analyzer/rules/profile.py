@@ -118,7 +118,7 @@ def disallowed_mask(rule: Rule, local_time: pd.Series) -> pd.Series:
     (22:00 exclusive: 22:00:00 is out; 21:00 inclusive: 21:00:00 is in, 21:00:01 out)."""
     seconds = (local_time.dt.hour * 3600 + local_time.dt.minute * 60 + local_time.dt.second).to_numpy()
     fraction = (local_time.dt.microsecond.to_numpy() > 0) | (local_time.dt.nanosecond.to_numpy() > 0)
-    weekday = local_time.dt.weekday.to_numpy()
+    weekday = local_time.dt.day_of_week.to_numpy()
     allowed = np.zeros(len(local_time), dtype=bool)
     for win in rule.params["allowed"]:
         start, end = _seconds(win["from"]), _seconds(win["to"])
