@@ -25,6 +25,14 @@ NAME = "ios_calls"
 DISCONNECTED_REJECTED = 6
 
 
+def _int(value: object) -> int:
+    """A flag/enum cell as int; a damaged row may hold text or a BLOB there (read as 0)."""
+    try:
+        return int(value or 0)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
 def _address_text(value: object) -> str:
     if value is None:
         return ""
@@ -85,7 +93,7 @@ def read_calls_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCo
         ref = f"ZCALLRECORD:Z_PK={pk}"
         try:
             ts = seconds_to_ms(float(zdate) + APPLE_EPOCH_S)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             ctx.issues.add(out.source_file, ref, f"call skipped: ZDATE {zdate!r} is not Apple-epoch seconds")
             continue
         try:
@@ -93,7 +101,7 @@ def read_calls_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCo
         except (TypeError, ValueError):
             dur = 0.0
         blocked = bool(filtered) or bool(blocked_ext)
-        direction, status = _status(int(originated or 0), int(answered or 0), dur, int(cause or 0), blocked)
+        direction, status = _status(_int(originated), _int(answered), dur, _int(cause), blocked)
         marks = []
         if junk_cat:
             marks.append(f"ios:{_address_text(junk_cat)}")

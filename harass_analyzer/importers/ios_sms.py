@@ -26,6 +26,13 @@ NAME = "ios_sms"
 OBJECT_REPLACEMENT = "\ufffc"  # attachment placeholder inside message text
 
 
+def _as_text(value: object) -> str:
+    """A handle/chat id as text: a damaged row may hold a BLOB or a number where TEXT belongs."""
+    if value is None:
+        return ""
+    return value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+
+
 def attributed_body_text(blob: bytes | None) -> str | None:
     """The NSString text of a typedstream `attributedBody`, or None when the blob does not hold one.
 
@@ -75,6 +82,7 @@ def _chat_counterparts(conn: sqlite3.Connection, tables: set[str]) -> tuple[dict
         for chat_id, hid in conn.execute(
                 "SELECT j.chat_id, h.id FROM chat_handle_join j JOIN handle h ON h.ROWID = j.handle_id "
                 "ORDER BY j.chat_id, h.id"):
+            hid = _as_text(hid)
             if hid and hid not in members.setdefault(chat_id, []):
                 members[chat_id].append(hid)
     filtered = col_or(chat_cols, "is_filtered", "0", prefix="c.")
@@ -87,7 +95,7 @@ def _chat_counterparts(conn: sqlite3.Connection, tables: set[str]) -> tuple[dict
         if message_id in by_message:
             continue
         people = members.get(chat_id, [])
-        by_message[message_id] = ";".join(people) if len(people) > 1 else (people[0] if people else (ident or ""))
+        by_message[message_id] = ";".join(people) if len(people) > 1 else (people[0] if people else _as_text(ident))
         if is_filtered:
             marks[message_id] = f"ios:filtered={is_filtered}"
     return by_message, marks
@@ -124,20 +132,25 @@ def read_sms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCont
             ctx.issues.add(out.source_file, ref, "message has no date; skipped")
             continue
         body = text if isinstance(text, str) and text != "" else None
-        if body is None and abody:
+        if body is None and isinstance(abody, bytes) and abody:
             body = attributed_body_text(abody)
             if body is None:
                 ctx.issues.add(out.source_file, ref, "text is empty and attributedBody could not be decoded; "
                                                      "imported with an empty body")
         body = (body or "").replace(OBJECT_REPLACEMENT, "").strip()
-        counterpart = handle or chat_peer.get(rowid, "")
+        counterpart = _as_text(handle) or chat_peer.get(rowid, "")
         direction = "out" if from_me else "in"
         status = ("failed" if error else "sent") if from_me else "received"
         kind = "mms" if attach and (service or "").upper() == "SMS" else "sms"
         mark = chat_mark.get(rowid, "")
         if spam:
             mark = ";".join(m for m in (mark, "ios:spam") if m)
-        out.add(kind, direction, apple_to_ms(date), counterpart, ref, msg_status=status, body=body,
+        try:
+            ts = apple_to_ms(date)
+        except (TypeError, ValueError, OverflowError):
+            ctx.issues.add(out.source_file, ref, f"message skipped: date {date!r} is not an Apple timestamp")
+            continue
+        out.add(kind, direction, ts, counterpart, ref, msg_status=status, body=body,
                 vendor_mark=mark)
 
 
