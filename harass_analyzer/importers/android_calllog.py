@@ -31,7 +31,7 @@ VIVO_NON_CALL_LOGTYPE = 300
 def _int(value: object, default: int = 0) -> int:
     try:
         return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # text/BLOB/inf in a damaged row
         return default
 
 

@@ -35,7 +35,7 @@ MMS_TABLES = [("pdu", "addr", "part", ""), ("spam_pdu", "spam_addr", "spam_part"
 def _int(value: object, default: int = 0) -> int:
     try:
         return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # text/BLOB/inf in a damaged row
         return default
 
 
