@@ -76,6 +76,14 @@ def analyze(
                                              "number=对方号码,time=通话时间,type=呼叫类型"),
     lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Extra classifier lexicon file "
                                            "(TERM TAG WEIGHT per line, like classify/lexicons/collection.txt)."),
+    rules: str = typer.Option("cn", "--rules", help="Rule profile: cn, us, au, in, or a JSON rule-pack file "
+                              "(see `harass-analyzer rules`)."),
+    role: str = typer.Option("debtor", "--role", help="Whose phone this is: debtor, or contact (紧急联系人/"
+                             "通讯录 friend: every collection contact is a third-party contact)."),
+    entities: Optional[Path] = typer.Option(None, "--entities", help="CSV number,entity grouping collector "
+                                            "numbers by hand (added to the automatic grouping)."),
+    stop_date: Optional[str] = typer.Option(None, "--stop-date", help="YYYY-MM-DD you asked them to stop "
+                                            "contacting you; later contacts are listed."),
 ) -> None:
     """Import every export under INPUTS and write the evidence bundle to OUT."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -91,6 +99,8 @@ def analyze(
     except (ZoneInfoNotFoundError, ValueError):
         fail(f"--tz {tz!r} is not a known time zone (e.g. Asia/Shanghai)")
     mapping = guarded(lambda: parse_map(column_map))
+    if role not in ("debtor", "contact"):
+        fail(f"--role {role!r}: use debtor or contact")
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
                   disable=not console.is_terminal) as bar:
@@ -101,7 +111,8 @@ def analyze(
             done[0] += 1
             bar.update(task, description=f"imported {done[0]} input(s), last: {path.name}")
 
-        options = Options(tz=tz, column_map=mapping, lexicon=lexicon)
+        options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
+                          entities_file=entities, stop_date=stop_date)
         summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
     typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records/files not imported "
@@ -145,6 +156,16 @@ def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder wr
     if problems:
         fail(f"{bundle}: {len(problems)} problem(s); the bundle is not as written")
     typer.echo(f"{bundle}: intact (every file matches manifest.json)")
+
+
+@app.command("rules")
+def rules_command(
+    profile: str = typer.Argument("cn", help="cn (default), us, au, in, or a JSON rule-pack file."),
+) -> None:
+    """List a rule profile: every rule with its legal weight, confidence and citation."""
+    from .rules import format_profile, load_profile
+
+    typer.echo(format_profile(guarded(lambda: load_profile(profile))))
 
 
 @app.command("eval-classifier")
