@@ -30,6 +30,7 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEADER_SCAN = 15
 DELIMITERS = (",", "\t", ";", "|")
 LONG_CELL = 100_000
+MAX_XLSX_INFLATED = 1 << 30  # a real 详单 workbook is a few MB; more is a zip bomb
 _TOTALS = re.compile(r"合计|总计|小计|共计|汇总|总条数|^total|^sum\b", re.I)
 MAP_HINT = "--map number=对方号码,time=通话时间,type=呼叫类型 (fields: " + ",".join(FIELDS) + ")"
 
@@ -138,15 +139,26 @@ def read_xlsx_tables(path: Path) -> list[Table]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(path) as zf:  # zipfile never inflates a member past its declared size
+            inflated = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableSource(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    if inflated > MAX_XLSX_INFLATED:
+        raise UnreadableSource(f"{path}: XLSX would inflate to {inflated} bytes (zip bomb?); not read")
+    try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise UnreadableSource(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    except Exception as exc:  # a damaged member: zlib.error, XML parse errors, EOFError… from openpyxl
+        raise UnreadableSource(f"{path}: damaged XLSX workbook ({type(exc).__name__}: {exc})") from exc
     try:
         tables = []
         for sheet in book.worksheets:
             rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
             tables.append(Table(sheet.title, rows, [f"sheet {sheet.title} row {i + 1}" for i in range(len(rows))]))
         return tables
+    except Exception as exc:  # same damage met while streaming a sheet
+        raise UnreadableSource(f"{path}: damaged XLSX workbook ({type(exc).__name__}: {exc})") from exc
     finally:
         book.close()
 
