@@ -273,7 +273,6 @@ class _TableReader:
         self.table, self.header, self.cols, self.ctx = table, header, cols, ctx
         self.source = cols.source_file
         self.width = len(table.rows[header])
-        self.header_keys = [normalize_header(c) for c in table.rows[header]]
         self.data = range(header + 1, len(table.rows))
         sample = [table.rows[i] for i in self.data[:30]]
         self.col = {f: self._choose(f, idx, sample) for f, idx in fields.items()}
@@ -341,14 +340,14 @@ class _TableReader:
         for i in self.data:
             row, ref = rows[i], refs[i]
             cells = [_cell_text(c) for c in row]
-            if not any(cells) or [normalize_header(c) for c in row[:self.width]] == self.header_keys:
-                continue  # blank row or the header repeated on a new page
+            if not any(cells):
+                continue
             text, is_utc, shown = self._time_value(row)
             number_cell = get(row, col.get("number", col.get("caller", col.get("callee"))))
             if text is None:
                 joined = " ".join(cells)
                 if _TOTALS.search(joined) or not re.search(r"\d{3}", _cell_text(number_cell)):
-                    continue  # totals, notes and titles below the data are not records
+                    continue  # totals, notes, a header repeated on a new page: not records
                 self.ctx.issues.add(self.source, ref, f"row skipped: time {shown!r} is not a date-time"
                                     + self._shape_note(row))
                 continue

@@ -190,3 +190,12 @@ def test_type_values(value: str, expected: tuple | None) -> None:
     ("短信内容", "body"), ("本机号码", None), ("费用(元)", None), ("Phone Number", "number")])
 def test_header_synonyms(header: str, field: str | None) -> None:
     assert header_field(header) == field
+
+
+def test_header_repeated_on_each_page_is_not_a_record(tmp_path: Path) -> None:
+    header = "对方号码,通话时间,呼叫类型,通话时长\n"
+    path = tmp_path / "pages.csv"
+    path.write_text(header + "13800138000,2024-03-01 09:00:00,被叫,5\n" + "\n" + header
+                    + "13800138001,2024-03-01 10:00:00,主叫,6\n", encoding="utf-8")
+    frame, issues = read(path)
+    assert frame["source_ref"].tolist() == ["line 2", "line 5"] and issues == []
