@@ -67,6 +67,16 @@ def _check_readable(path: Path) -> None:
         raise UnreadableSource(f"{path}: not a regular file or folder (FIFO, device or socket)")
 
 
+SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def _is_sqlite_sidecar(path: Path) -> bool:
+    for suffix in SQLITE_SIDECARS:
+        if path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)]).is_file():
+            return True
+    return False
+
+
 def discover(paths: Iterable[str | Path], issues: IssueLog) -> list[tuple[Path, Importer]]:
     """Every importable file/folder under the inputs, in a stable order; the rest go to `issues`."""
     found: list[tuple[Path, Importer]] = []
@@ -101,6 +111,8 @@ def discover(paths: Iterable[str | Path], issues: IssueLog) -> list[tuple[Path, 
                     issues.add(str(child), "file", "not a regular file (FIFO, device or socket), skipped")
                 elif child.name.startswith("."):
                     continue  # hidden files (.DS_Store, editor swap files) are not exports
+                elif _is_sqlite_sidecar(child):
+                    continue  # read together with its database (sqlite_util copies the sidecars)
                 else:
                     try:
                         child_imp = detect(child)
@@ -156,19 +168,32 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """The same event held by several inputs is kept once; `also_in` lists the other copies.
 
     Copies within one file are real repeats (collectors resend templates), so the n-th copy in one file
-    only merges with the n-th copy in another.
+    only merges with the n-th copy in another. A cheap hash finds the few rows whose key occurs in more
+    than one file; only those go through the exact comparison.
     """
-    key = [events["kind"], events["direction"], events["ts_ms"] // 1000, events["counterpart"],
-           events["body"].str.strip()]
-    key_frame = pd.concat(key, axis=1, keys=["k", "d", "s", "c", "b"])
-    key_frame["n"] = key_frame.groupby(["k", "d", "s", "c", "b", events["source_file"]], sort=False).cumcount()
-    dup = key_frame.duplicated()
-    group_id = key_frame.groupby(["k", "d", "s", "c", "b", "n"], sort=False).ngroup()
-    copies = (events.loc[dup, "source_file"] + "#" + events.loc[dup, "source_ref"]).groupby(group_id[dup]).agg(";".join)
-    kept = events.loc[~dup].copy()
-    kept["also_in"] = group_id[~dup].map(copies).astype("object").fillna("").to_numpy()
-    merged_per_input = events.loc[dup, "_input"].value_counts()
-    return kept, merged_per_input
+    events = events.copy()
+    events["also_in"] = ""
+    no_merge = pd.Series(dtype="int64")
+    if events.empty or events["source_file"].nunique() < 2:
+        return events, no_merge
+    second = events["ts_ms"] // 1000
+    rough = pd.util.hash_pandas_object(pd.DataFrame({"s": second, "c": events["counterpart"], "b": events["body"]}),
+                                       index=False)
+    files_per_hash = events["source_file"].groupby(rough.to_numpy()).nunique()
+    shared = rough.map(files_per_hash).to_numpy() > 1
+    if not shared.any():
+        return events, no_merge
+    cand = events.loc[shared]
+    key = pd.DataFrame({"k": cand["kind"], "d": cand["direction"], "s": second[shared], "c": cand["counterpart"],
+                        "b": cand["body"].str.strip()})
+    key["n"] = key.groupby(["k", "d", "s", "c", "b", cand["source_file"]], sort=False).cumcount()
+    dup = key.duplicated()
+    group_id = key.groupby(["k", "d", "s", "c", "b", "n"], sort=False).ngroup()
+    copies = (cand.loc[dup, "source_file"] + "#" + cand.loc[dup, "source_ref"]).groupby(group_id[dup]).agg(";".join)
+    events.loc[cand.index[~dup.to_numpy()], "also_in"] = group_id[~dup].map(copies).astype("object").fillna("").to_numpy()
+    dropped = cand.index[dup.to_numpy()]
+    merged_per_input = events.loc[dropped, "_input"].value_counts()
+    return events.drop(index=dropped), merged_per_input
 
 
 def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_map: dict | None = None,

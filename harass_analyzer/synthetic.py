@@ -57,6 +57,7 @@ class Sizes:
     calls: int = 400
     mms: int = 3
     media_bytes: int = 2048  # base64 payload per MMS image part
+    surrogate_emoji: bool = True  # emoji as `&#55357;&#56842;` (real app setting; bare lxml cannot read it)
 
 
 def _esc(text: str) -> str:
@@ -79,7 +80,7 @@ def _when(rng: random.Random, night_share: float) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _sms_lines(rng: random.Random, n: int) -> Iterator[tuple[int, str]]:
+def _sms_lines(rng: random.Random, n: int, surrogate_emoji: bool = True) -> Iterator[tuple[int, str]]:
     for _ in range(n):
         if rng.random() < 0.7:
             org, numbers = rng.choice(COLLECTORS)
@@ -92,6 +93,8 @@ def _sms_lines(rng: random.Random, n: int) -> Iterator[tuple[int, str]]:
             address, template = rng.choice(ORDINARY)
             body = template.format(tail=rng.randrange(1000, 9999), amount=rng.randrange(100, 9000),
                                    due=f"11月{rng.randrange(1, 28)}日", code=rng.randrange(100000, 999999))
+            if not surrogate_emoji:
+                body = body.replace("&#55357;&#56842;", "\U0001F60A")
             ts, kind = _when(rng, 0.05), 1 if rng.random() < 0.8 or address.startswith(("95", "106")) else 2
         yield ts, (f'  <sms protocol="0" address="{_esc(address)}" date="{ts}" type="{kind}" subject="null" '
                    f'body="{_esc(body)}" toa="null" sc_toa="null" service_center="null" read="1" status="-1" '
@@ -133,7 +136,7 @@ def write_export(out_dir: Path, sizes: Sizes = Sizes(), seed: int = 7) -> list[P
     """Write sms-*.xml and calls-*.xml (records sorted by date, as the app writes them)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    messages = sorted(list(_sms_lines(rng, sizes.sms)) + list(_mms_lines(rng, sizes.mms, sizes.media_bytes)))
+    messages = sorted(list(_sms_lines(rng, sizes.sms, sizes.surrogate_emoji)) + list(_mms_lines(rng, sizes.mms, sizes.media_bytes)))
     calls = sorted(_call_lines(rng, sizes.calls))
     sms_path, calls_path = out_dir / "sms-20241117120000.xml", out_dir / "calls-20241117120000.xml"
     header = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<!--Synthetic sample, harass-analyzer-->\n"
@@ -156,8 +159,10 @@ def main() -> None:
     ap.add_argument("--mms", type=int, default=3)
     ap.add_argument("--media-bytes", type=int, default=2048)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--plain-emoji", action="store_true", help="write emoji as UTF-8, not surrogate refs")
     args = ap.parse_args()
-    paths = write_export(args.out_dir, Sizes(args.sms, args.calls, args.mms, args.media_bytes), args.seed)
+    sizes = Sizes(args.sms, args.calls, args.mms, args.media_bytes, not args.plain_emoji)
+    paths = write_export(args.out_dir, sizes, args.seed)
     for p in paths:
         print(p)
 

@@ -28,17 +28,33 @@ def local_times(ts_ms: pd.Series | np.ndarray, tz: str) -> pd.Series:
 
 
 def iso_strings(local: pd.Series) -> pd.Series:
-    """Local datetimes → '2024-11-03T22:15:07+08:00' (second precision, offset with colon)."""
+    """Local datetimes → '2024-11-03T22:15:07+08:00' (second precision, offset with colon).
+
+    numpy formats the wall-clock part in C; the offset is formatted once per distinct offset.
+    """
     if len(local) == 0:
-        return pd.Series([], dtype="object")
-    base = local.dt.strftime("%Y-%m-%dT%H:%M:%S")
-    naive_local = local.dt.tz_localize(None)
-    naive_utc = local.dt.tz_convert("UTC").dt.tz_localize(None)
-    offset_min = ((naive_local - naive_utc).dt.total_seconds() // 60).astype("int64")
-    sign = np.where(offset_min >= 0, "+", "-")
-    absmin = offset_min.abs()
-    off = pd.Series(sign, index=local.index) + (absmin // 60).map("{:02d}".format) + ":" + (absmin % 60).map("{:02d}".format)
-    return base + off
+        return pd.Series([], dtype="object", index=local.index)
+    naive_local = local.dt.tz_localize(None).to_numpy().astype("datetime64[s]")
+    naive_utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[s]")
+    offset_s = (naive_local - naive_utc).astype("int64")
+    wall = np.datetime_as_string(naive_local, unit="s")
+    uniques, inverse = np.unique(offset_s, return_inverse=True)
+    labels = np.array([_offset_label(int(v)) for v in uniques])
+    offsets = labels[inverse]
+    if wall.dtype != np.dtype("<U19") or offsets.dtype != np.dtype("<U6"):  # years outside 0–9999
+        return pd.Series(np.char.add(wall, offsets), index=local.index).astype("str")
+    # Fixed-width UTF-32 arrays: join them as a memory copy instead of one Python string at a time.
+    n = len(wall)
+    joined = np.empty((n, 25), dtype=np.uint32)
+    joined[:, :19] = wall.view(np.uint32).reshape(n, 19)
+    joined[:, 19:] = offsets.view(np.uint32).reshape(n, 6)
+    return pd.Series(joined.view("<U25").ravel(), index=local.index).astype("str")
+
+
+def _offset_label(seconds: int) -> str:
+    sign = "+" if seconds >= 0 else "-"
+    minutes = abs(seconds) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def parse_local_strings(values: pd.Series, tz: str, fmt: str | None = None) -> pd.Series:
