@@ -76,6 +76,35 @@ def header_field(cell: object) -> str | None:
     return None
 
 
+HEADER_SCAN = 15  # a header row is looked for in the first rows only
+
+
+def find_header(rows: list[list[object]], column_map: dict[str, str]) -> tuple[int, dict[str, list[int]]] | None:
+    """(header row index, field → candidate column indexes) for the best header in the first rows."""
+    wanted = {f: normalize_header(c) for f, c in column_map.items()}
+    best: tuple[int, int, dict[str, list[int]]] | None = None
+    for i, row in enumerate(rows[:HEADER_SCAN]):
+        keys = [normalize_header(c) for c in row]
+        fields: dict[str, list[int]] = {}
+        if wanted:
+            if not all(w in keys for w in wanted.values()):
+                continue
+            for field, key in wanted.items():
+                fields[field] = [keys.index(key)]
+        for j, cell in enumerate(row):
+            field = header_field(cell)
+            if field and field not in wanted and j not in [c for cs in fields.values() for c in cs]:
+                fields.setdefault(field, []).append(j)
+        has_time = "time" in fields or "date" in fields
+        has_number = bool({"number", "caller", "callee"} & fields.keys())
+        if not wanted and (len(fields) < 2 or not has_time or not has_number):
+            continue
+        score = len(fields) + (100 if wanted else 0)
+        if best is None or score > best[0]:
+            best = (score, i, fields)
+    return (best[1], best[2]) if best else None
+
+
 # ---------------------------------------------------------------- local date-time strings
 _AMPM = r"上午|下午|凌晨|早上|中午|晚上|AM|PM|am|pm|a\.m\.|p\.m\."
 _TIME = (rf"(?:[\sT,.]*(?P<ap1>{_AMPM})?\s*(?P<H>\d{{1,2}})\s*[:.时点]\s*(?P<M>\d{{1,2}})"

@@ -199,3 +199,9 @@ def test_header_repeated_on_each_page_is_not_a_record(tmp_path: Path) -> None:
                     + "13800138001,2024-03-01 10:00:00,主叫,6\n", encoding="utf-8")
     frame, issues = read(path)
     assert frame["source_ref"].tolist() == ["line 2", "line 5"] and issues == []
+
+
+def test_ole2_file_that_is_not_a_workbook_is_not_claimed(tmp_path: Path) -> None:
+    path = tmp_path / "letter.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600 + "WordDocument".encode("utf-16-le"))
+    assert not TabularImporter().sniff(path, path.read_bytes()[:4096])
