@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Performance benchmark: harass-analyzer vs the bare-parse floor and the naive jieba pipeline.
+
+    python bench/run_bench.py                 # 100k + 20k and 1M + 200k (generates data under bench/data/)
+    python bench/run_bench.py --sizes tiny    # a few thousand records (what the test suite runs)
+    python bench/run_bench.py --media         # also: media-heavy SMS B&R files, RSS vs media size
+
+Every command runs as a child process in this one run; seconds are wall time, peak RSS is the child's
+own maximum resident set (os.wait4). Data come from harass_analyzer.synthetic (fixed seed, collection
+templates repeated with names, amounts and numbers varying).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT.parent / "shared" / "bench" / "baseline_parse.py"
+SIZES = {"tiny": (3_000, 600), "100k": (100_000, 20_000), "1m": (1_000_000, 200_000)}
+
+
+def generate(folder: Path, sms: int, calls: int, mms: int = 0, media_bytes: int = 2048) -> list[Path]:
+    from harass_analyzer.synthetic import Sizes, write_export
+
+    marker = folder / f".done-{sms}-{calls}-{mms}-{media_bytes}"
+    files = [folder / "sms-20241117120000.xml", folder / "calls-20241117120000.xml"]
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_export(folder, Sizes(sms=sms, calls=calls, mms=mms, media_bytes=media_bytes, surrogate_emoji=False))
+        marker.touch()
+    return files
+
+
+
+
+def timed_child(cmd: list[str]) -> tuple[float, float, str]:
+    """Run through a tiny wrapper that reports the child's own peak RSS (wait4 on its pid)."""
+    wrapper = ("import os,subprocess,sys,time;t=time.perf_counter();p=subprocess.Popen(sys.argv[1:]);"
+               "_,s,r=os.wait4(p.pid,0);d=time.perf_counter()-t;"
+               "print(f'__bench__ {d:.3f} {r.ru_maxrss/1024:.0f} {os.waitstatus_to_exitcode(s)}',file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True)
+    line = [x for x in proc.stderr.splitlines() if x.startswith("__bench__ ")]
+    if not line:
+        raise SystemExit(f"benchmark wrapper failed for {' '.join(cmd)}:\n{proc.stderr[-2000:]}")
+    _, seconds, rss, code = line[-1].split()
+    if int(code) != 0:
+        raise SystemExit(f"command failed ({code}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    return float(seconds), float(rss), proc.stdout
+
+
+def bench_size(name: str, data_dir: Path, naive: bool) -> dict:
+    sms, calls = SIZES[name]
+    files = [str(p) for p in generate(data_dir / name, sms, calls, mms=max(1, sms // 5000))]
+    row: dict = {"size": f"{sms:,} SMS + {calls:,} calls"}
+    row["bare_s"], row["bare_rss"], _ = timed_child([sys.executable, str(BASELINE), *files])
+    if naive:
+        row["naive_s"], row["naive_rss"], _ = timed_child([sys.executable, str(BASELINE), "--naive-jieba", *files])
+    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    try:
+        row["analyze_s"], row["analyze_rss"], _ = timed_child(
+            [sys.executable, "-m", "harass_analyzer", "analyze", *files, "-o", str(out / "b"), "--force"])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    row["ratio"] = row["analyze_s"] / row["bare_s"]
+    if naive:
+        row["speedup"] = row["naive_s"] / row["analyze_s"]
+    return row
+
+
+def bench_media(data_dir: Path, total_mb: list[int]) -> list[dict]:
+    rows = []
+    for mb in total_mb:
+        per_part = 4 * 1024 * 1024  # 4 MB of base64 per MMS image
+        mms = max(1, mb * 1024 * 1024 // per_part)
+        files = [str(p) for p in generate(data_dir / f"media{mb}", 2_000, 200, mms=mms, media_bytes=per_part * 3 // 4)]
+        size = sum(Path(f).stat().st_size for f in files) / 1e6
+        out = Path(tempfile.mkdtemp(prefix="bench-media-"))
+        try:
+            seconds, rss, _ = timed_child([sys.executable, "-m", "harass_analyzer", "analyze", *files,
+                                           "-o", str(out / "b"), "--force"])
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        rows.append({"file_mb": size, "mms": mms, "analyze_s": seconds, "analyze_rss": rss})
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100k,1m", help="comma list of: " + ", ".join(SIZES))
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "data")
+    ap.add_argument("--no-naive", action="store_true", help="skip the naive jieba pipeline (slow)")
+    ap.add_argument("--media", action="store_true", help="media-heavy files: 200 MB and 2 GB")
+    ap.add_argument("--media-mb", default="200,2000")
+    args = ap.parse_args()
+    if not BASELINE.is_file():
+        raise SystemExit(f"baseline not found: {BASELINE} (../shared must sit beside the project)")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
+    rows = [bench_size(name.strip(), args.data_dir, not args.no_naive) for name in args.sizes.split(",")]
+    for r in rows:
+        line = (f"{r['size']}: bare parse {r['bare_s']:.2f}s ({r['bare_rss']:.0f} MB) | analyze {r['analyze_s']:.2f}s "
+                f"({r['analyze_rss']:.0f} MB) | analyze/bare {r['ratio']:.2f} (target <= 1.5)")
+        if "naive_s" in r:
+            line += f" | naive jieba {r['naive_s']:.2f}s, speed-up {r['speedup']:.1f}x (target >= 10)"
+        print(line)
+        print(f"  peak RSS analyze {r['analyze_rss']:.0f} MB (target <= 1024 MB at 1M + 200k)")
+    if len(rows) == 2:
+        print(f"scaling: larger/smaller analyze time = {rows[1]['analyze_s'] / rows[0]['analyze_s']:.2f} "
+              "(target <= 10.5 for 1M vs 100k)")
+    if args.media:
+        media = bench_media(args.data_dir, [int(x) for x in args.media_mb.split(",")])
+        for m in media:
+            print(f"media-heavy {m['file_mb']:.0f} MB ({m['mms']} MMS): analyze {m['analyze_s']:.2f}s, "
+                  f"peak RSS {m['analyze_rss']:.0f} MB")
+        if len(media) >= 2:
+            print(f"RSS growth from {media[0]['file_mb']:.0f} MB to {media[-1]['file_mb']:.0f} MB of media: "
+                  f"{media[-1]['analyze_rss'] - media[0]['analyze_rss']:+.0f} MB (target: independent of media size)")
+
+
+if __name__ == "__main__":
+    main()
