@@ -100,7 +100,11 @@ class IosBackupImporter(Importer):
         return found
 
     @staticmethod
-    def _stored(folder: Path, fid: str) -> Path | None:
+    def _stored(folder: Path, fid: object) -> Path | None:
+        # A fileID is 40 hex digits; anything else in a damaged/crafted Manifest.db (a BLOB, `../..`,
+        # a 10,000-character name) must not become a path.
+        if not (isinstance(fid, str) and len(fid) == 40 and all(c in "0123456789abcdefABCDEF" for c in fid)):
+            return None
         for candidate in (folder / fid[:2] / fid, folder / fid):
             if candidate.is_file():
                 return candidate

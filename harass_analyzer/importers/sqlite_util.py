@@ -47,14 +47,14 @@ def open_readonly(path: Path, sidecars: dict[str, Path] | None = None,
         uri = "file:" + quote(str(target)) + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True)
         try:
-            try:
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.DatabaseError as exc:
-                raise UnreadableSource(f"{name}: not a readable SQLite database ({exc})") from exc
             conn.text_factory = _lenient_text
             try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged schema can be non-UTF-8
+                raise UnreadableSource(f"{name}: not a readable SQLite database ({exc})") from exc
+            try:
                 yield conn
-            except sqlite3.DatabaseError as exc:  # a page that is corrupt only shows up when a query reads it
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # corrupt pages surface mid-query
                 raise UnreadableSource(f"{name}: damaged SQLite database ({exc}); no record of it was "
                                        "imported") from exc
         finally:
