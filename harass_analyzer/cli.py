@@ -137,8 +137,11 @@ def inspect(paths: list[Path] = typer.Argument(..., help="Files or folders to ex
     issues = IssueLog()
     found = guarded(lambda: discover(paths, issues))
     for path, imp in found:
-        count = guarded(lambda: imp.count(path, ReadContext(IssueLog())))
-        typer.echo(f"{path}\t{imp.NAME}\t{count} records")
+        try:  # one unreadable or unmappable file must not hide what the others are
+            count: object = f"{imp.count(path, ReadContext(IssueLog()))} records"
+        except HarassAnalyzerError as exc:
+            count = f"cannot read: {exc}"
+        typer.echo(f"{path}\t{imp.NAME}\t{count}")
     for issue in issues.issues:
         typer.echo(f"{issue.source_file}\tnot imported\t{issue.reason}")
     if not found:
