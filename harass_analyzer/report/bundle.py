@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..errors import OutputError
 from ..pipeline import sha256_file
+from .csvsafe import escape_frame
 
 MANIFEST = "manifest.json"
 
@@ -37,9 +38,10 @@ def prepare_output(out: Path, force: bool) -> Path:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8 with BOM (Excel/WPS in China garble plain UTF-8), '\\n' line ends, no index."""
+    """UTF-8 with BOM (Excel/WPS in China garble plain UTF-8), '\\n' line ends, no index; text cells
+    escaped against formula injection (report/csvsafe.py: a leading ' that readers drop again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    escape_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
 def file_entries(folder: Path, skip: tuple[str, ...] = (MANIFEST,)) -> list[dict]:

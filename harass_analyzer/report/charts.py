@@ -1,6 +1,8 @@
 """Charts drawn from aggregates; every plot function takes an Axes and returns it (no pyplot state).
 
-`save_figure` renders one figure per file at 150 dpi with the CJK font active.
+Aggregates take the *incoming* events (analysis.senders.incoming) and the set of collector numbers, so
+the charts split collection from other contact exactly as the report's figures do. `save_figure`
+renders one figure per file at 150 dpi with the CJK font active.
 """
 from __future__ import annotations
 
@@ -10,87 +12,192 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (backend must be set first)
+import matplotlib.dates as mdates  # noqa: E402  (backend must be set first)
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from .fonts import font_rc  # noqa: E402
 
+DPI = 150
+SERIES = ("coll_msgs", "coll_calls", "other_msgs", "other_calls")
+COLORS = {"coll_msgs": "#C44E52", "coll_calls": "#DD8452", "other_msgs": "#8FA9C8", "other_calls": "#C9C9C9",
+          "messages": "#4C72B0", "calls": "#DD8452"}
 LABELS = {
     "zh": {"daily_title": "每日来电与短信（呼入/接收）", "date": "日期", "count": "次数", "messages": "短信/彩信",
-           "calls": "来电", "hourly_title": "按小时分布（呼入/接收）", "hour": "时刻（本地时间）",
-           "night": "夜间禁止时段"},
+           "calls": "来电", "coll_msgs": "催收短信", "coll_calls": "催收方来电", "other_msgs": "其他短信",
+           "other_calls": "其他来电", "hourly_title": "一天中各时段的催收联系（呼入/接收）",
+           "hour": "时刻（当地时间）", "night": "规则禁止的时段", "heatmap_title": "催收联系：星期 × 时刻",
+           "weekday": "星期", "weekdays": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+           "top_senders_title": "联系最多的号码（呼入/接收）", "top_entities_title": "各催收方联系次数（呼入/接收）",
+           "entity_title": "{name}：每日联系次数", "number": "号码", "entity": "催收方", "no_data": "无数据"},
     "en": {"daily_title": "Incoming calls and messages per day", "date": "Date", "count": "Count",
-           "messages": "Messages", "calls": "Calls", "hourly_title": "Incoming contacts by hour of day",
-           "hour": "Hour (local time)", "night": "Disallowed night hours"},
+           "messages": "Messages", "calls": "Calls", "coll_msgs": "Collection messages",
+           "coll_calls": "Calls from collectors", "other_msgs": "Other messages", "other_calls": "Other calls",
+           "hourly_title": "Collection contacts by hour of day", "hour": "Hour (local time)",
+           "night": "Hours the rules disallow", "heatmap_title": "Collection contacts: weekday × hour",
+           "weekday": "Weekday", "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+           "top_senders_title": "Numbers that contacted you most (incoming)",
+           "top_entities_title": "Contacts per collector (incoming)", "entity_title": "{name}: contacts per day",
+           "number": "Number", "entity": "Collector", "no_data": "No data"},
 }
 
 
-def daily_counts(incoming: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate: one row per local date, columns messages and calls (dates without contact filled 0)."""
-    if incoming.empty:
-        return pd.DataFrame(columns=["messages", "calls"])
-    day = incoming["local_time"].dt.tz_localize(None).dt.normalize()
-    kind = incoming["kind"].eq("call").map({True: "calls", False: "messages"})
-    table = day.groupby([day, kind]).size().unstack(fill_value=0)
-    for col in ("messages", "calls"):
-        if col not in table:
-            table[col] = 0
-    full = pd.date_range(table.index.min(), table.index.max(), freq="D")
-    return table.reindex(full, fill_value=0)[["messages", "calls"]]
+def _split(inc: pd.DataFrame, collectors: set[str]) -> pd.Series:
+    """Series label per incoming event: coll_msgs / coll_calls / other_msgs / other_calls."""
+    is_call = inc["kind"].eq("call")
+    from_collector = inc["counterpart"].isin(collectors)
+    coll_msg = ~is_call & from_collector & inc["category"].eq("collection")
+    label = np.where(is_call, np.where(from_collector, "coll_calls", "other_calls"),
+                     np.where(coll_msg, "coll_msgs", "other_msgs"))
+    return pd.Series(label, index=inc.index)
 
 
-def hourly_counts(incoming: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate: 24 rows (hour 0–23), columns messages and calls."""
-    hour = incoming["local_time"].dt.hour
-    kind = incoming["kind"].eq("call").map({True: "calls", False: "messages"})
-    table = hour.groupby([hour, kind]).size().unstack(fill_value=0) if len(incoming) else pd.DataFrame()
-    table = table.reindex(range(24), fill_value=0)
-    for col in ("messages", "calls"):
-        if col not in table:
-            table[col] = 0
-    return table[["messages", "calls"]]
+def collection_only(inc: pd.DataFrame, collectors: set[str]) -> pd.DataFrame:
+    """Collection contact: calls from collector numbers and their collection messages."""
+    return inc.loc[_split(inc, collectors).isin(["coll_msgs", "coll_calls"])]
+
+
+def daily_counts(inc: pd.DataFrame, collectors: set[str] | None = None) -> pd.DataFrame:
+    """One row per local date (gaps filled 0), columns SERIES plus messages and calls."""
+    if inc.empty:
+        return pd.DataFrame(columns=[*SERIES, "messages", "calls"], dtype="int64")
+    day = inc["local_time"].dt.tz_localize(None).dt.normalize()
+    table = day.groupby([day, _split(inc, collectors or set())]).size().unstack(fill_value=0)
+    table = table.reindex(columns=list(SERIES), fill_value=0)
+    table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="D"), fill_value=0)
+    table["messages"] = table["coll_msgs"] + table["other_msgs"]
+    table["calls"] = table["coll_calls"] + table["other_calls"]
+    return table.astype("int64")
+
+
+def hourly_counts(inc: pd.DataFrame) -> pd.DataFrame:
+    """24 rows (hour 0–23), columns messages and calls."""
+    hour = inc["local_time"].dt.hour
+    kind = inc["kind"].eq("call").map({True: "calls", False: "messages"})
+    table = hour.groupby([hour, kind]).size().unstack(fill_value=0) if len(inc) else pd.DataFrame()
+    return table.reindex(index=range(24), columns=["messages", "calls"], fill_value=0).astype("int64")
+
+
+def weekday_hour_counts(inc: pd.DataFrame) -> pd.DataFrame:
+    """7 × 24 table (Monday first) of contact counts."""
+    lt = inc["local_time"]
+    table = lt.groupby([lt.dt.day_of_week, lt.dt.hour]).size().unstack(fill_value=0) if len(inc) else pd.DataFrame()
+    return table.reindex(index=range(7), columns=range(24), fill_value=0).astype("int64")
 
 
 def plot_daily(ax: Axes, daily: pd.DataFrame, lang: str = "zh") -> Axes:
+    """Stacked bars: collection messages, collector calls, other messages, other calls."""
     t = LABELS[lang]
-    x = daily.index
-    ax.bar(x, daily["messages"], label=t["messages"], color="#4C72B0", width=0.8)
-    ax.bar(x, daily["calls"], bottom=daily["messages"], label=t["calls"], color="#DD8452", width=0.8)
+    bottom = np.zeros(len(daily))
+    for key in SERIES:
+        values = daily[key].to_numpy() if key in daily else np.zeros(len(daily))
+        if values.any():
+            ax.bar(daily.index, values, bottom=bottom, label=t[key], color=COLORS[key], width=0.85)
+        bottom = bottom + values
+    _date_axis(ax)
     ax.set_title(t["daily_title"])
     ax.set_xlabel(t["date"])
     ax.set_ylabel(t["count"])
-    ax.legend(loc="upper left")
-    ax.figure.autofmt_xdate()
+    if len(daily):
+        ax.legend(loc="upper left", fontsize=8, ncols=2)
+    else:
+        _no_data(ax, lang)
     return ax
+
+
+def _shade_disallowed(ax: Axes, night_hours: tuple[int, int], label: str) -> None:
+    start, end = night_hours
+    if start == end:
+        return
+    if start > end:  # wraps midnight: [start, 24) and [0, end)
+        ax.axvspan(-0.5, end - 0.5, color="#888888", alpha=0.2, label=label)
+        ax.axvspan(start - 0.5, 23.5, color="#888888", alpha=0.2)
+    else:
+        ax.axvspan(start - 0.5, end - 0.5, color="#888888", alpha=0.2, label=label)
 
 
 def plot_hourly(ax: Axes, hourly: pd.DataFrame, night_hours: tuple[int, int] = (22, 8), lang: str = "zh") -> Axes:
     t = LABELS[lang]
-    start, end = night_hours
-    ax.axvspan(-0.5, end - 0.5, color="#999999", alpha=0.25, label=t["night"])
-    ax.axvspan(start - 0.5, 23.5, color="#999999", alpha=0.25)
-    ax.bar(hourly.index, hourly["messages"], label=t["messages"], color="#4C72B0")
-    ax.bar(hourly.index, hourly["calls"], bottom=hourly["messages"], label=t["calls"], color="#DD8452")
+    _shade_disallowed(ax, night_hours, t["night"])
+    ax.bar(hourly.index, hourly["messages"], label=t["messages"], color=COLORS["messages"])
+    ax.bar(hourly.index, hourly["calls"], bottom=hourly["messages"], label=t["calls"], color=COLORS["calls"])
     ax.set_xticks(range(24))
     ax.set_xlim(-0.5, 23.5)
     ax.set_title(t["hourly_title"])
     ax.set_xlabel(t["hour"])
     ax.set_ylabel(t["count"])
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper left", fontsize=8)
     return ax
+
+
+def plot_heatmap(ax: Axes, table: pd.DataFrame, lang: str = "zh") -> Axes:
+    t = LABELS[lang]
+    data = table.to_numpy()
+    image = ax.imshow(data, aspect="auto", cmap="Reds", vmin=0, interpolation="nearest")
+    peak = data.max() if data.size else 0
+    for (row, col), value in np.ndenumerate(data):
+        if value:
+            ax.text(col, row, str(value), ha="center", va="center", fontsize=7,
+                    color="white" if value > peak * 0.6 else "#333333")
+    ax.set_xticks(range(24))
+    ax.set_yticks(range(7), labels=t["weekdays"])
+    ax.set_title(t["heatmap_title"])
+    ax.set_xlabel(t["hour"])
+    ax.set_ylabel(t["weekday"])
+    ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label=t["count"])
+    return ax
+
+
+def plot_top(ax: Axes, table: pd.DataFrame, title_key: str, lang: str = "zh") -> Axes:
+    """Horizontal bars, largest at the top: `table` has a label index and columns messages, calls."""
+    t = LABELS[lang]
+    rows = table.iloc[::-1]
+    labels = [str(v) for v in rows.index]
+    ax.barh(labels, rows["messages"], color=COLORS["messages"], label=t["messages"])
+    ax.barh(labels, rows["calls"], left=rows["messages"], color=COLORS["calls"], label=t["calls"])
+    for y, total in enumerate(rows["messages"] + rows["calls"]):
+        ax.text(total, y, f" {total}", va="center", fontsize=8)
+    ax.set_title(t[title_key])
+    ax.set_xlabel(t["count"])
+    ax.margins(x=0.08)
+    if len(rows):
+        ax.legend(loc="lower right", fontsize=8)
+    else:
+        _no_data(ax, lang)
+    return ax
+
+
+def plot_entity_daily(ax: Axes, daily: pd.DataFrame, name: str, lang: str = "zh") -> Axes:
+    t = LABELS[lang]
+    ax.bar(daily.index, daily["messages"], color=COLORS["coll_msgs"], label=t["messages"], width=0.85)
+    ax.bar(daily.index, daily["calls"], bottom=daily["messages"], color=COLORS["coll_calls"], label=t["calls"],
+           width=0.85)
+    _date_axis(ax)
+    ax.set_title(t["entity_title"].format(name=name))
+    ax.set_ylabel(t["count"])
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def _date_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+
+
+def _no_data(ax: Axes, lang: str) -> None:
+    ax.text(0.5, 0.5, LABELS[lang]["no_data"], transform=ax.transAxes, ha="center", va="center", color="#777777")
 
 
 def save_figure(path: Path, draw: Callable[[Axes], Axes], size: tuple[float, float] = (10, 4.5)) -> Path:
     """Draw on a fresh Figure (not pyplot's global state) and write a deterministic PNG."""
     with matplotlib.rc_context(font_rc()):
-        fig = Figure(figsize=size, dpi=150)
+        fig = Figure(figsize=size, dpi=DPI)
         ax = fig.add_subplot(1, 1, 1)
         draw(ax)
         fig.tight_layout()
-        fig.savefig(path, dpi=150, metadata={"Software": None})
+        fig.savefig(path, dpi=DPI, metadata={"Software": None})
     return path
-
-
-__all__ = ["daily_counts", "hourly_counts", "plot_daily", "plot_hourly", "save_figure", "plt"]

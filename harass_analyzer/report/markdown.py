@@ -1,47 +1,63 @@
-"""report.md: a short human summary of who contacted the user, how often and when."""
+"""report.md: the report document (document.py) as Markdown. Every piece of text is escaped, since
+message bodies, signatures and contact names are written by the sender: inline text gets CommonMark
+backslash escapes, message bodies go verbatim inside fenced blocks longer than any backtick run in them.
+"""
 from __future__ import annotations
 
-import pandas as pd
+import re
+from pathlib import Path
+
+# Only what could make a link, image, raw HTML, code span or table cell; dates and names stay readable.
+_SPECIAL = re.compile(r"([\\`*\[\]<>|!&])")
 
 
-def _table(frame: pd.DataFrame, columns: list[str], headers: list[str]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for row in frame[columns].itertuples(index=False):
-        cells = [str(v).replace("|", "\\|").replace("\n", " ") for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
+def md_escape(text: str) -> str:
+    """Inline text that renders literally (no links, HTML, emphasis); newlines become spaces."""
+    return _SPECIAL.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+
+
+def fenced(text: str) -> str:
+    """`text` unedited in a fenced code block that it cannot close."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(md_escape(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def render_summary(events: pd.DataFrame, senders: pd.DataFrame, issues: int, tz: str, merged: int,
-                   night_label: str = "22:00–08:00", top: int = 10) -> str:
-    """Chinese-first summary with English headings in brackets; figures match senders.csv."""
-    inc_total = int(senders["total_in"].sum()) if len(senders) else 0
-    night_total = int(senders["night_in"].sum()) if len(senders) else 0
-    collection = int(senders["collection_msgs"].sum()) if len(senders) else 0
-    if len(events):
-        first, last = events["timestamp"].iloc[0][:10], events["timestamp"].iloc[-1][:10]
-    else:
-        first = last = "—"
-    parts = [
-        "# 骚扰催收证据摘要 (Harassment evidence summary)",
-        "",
-        f"- 时间范围 (period): {first} 至 {last}（时区 {tz}）",
-        f"- 导入事件 (events imported): {len(events)}；合并重复 (duplicates merged): {merged}；"
-        f"未导入记录 (records not imported): {issues}（见 import_issues.csv）",
-        f"- 呼入与接收 (incoming contacts): {inc_total}，来自 {len(senders)} 个号码 (numbers)",
-        f"- 催收类短信 (collection messages): {collection}",
-        f"- 夜间联系 (night contacts, {night_label}): {night_total}",
-        "",
-        "## 联系最多的号码 (Top senders)",
-        "",
-    ]
-    if len(senders):
-        parts.append(_table(senders.head(top),
-                            ["counterpart", "contact_name", "total_in", "messages_in", "calls_in",
-                             "collection_msgs", "max_per_day", "night_in", "first_seen", "last_seen"],
-                            ["号码", "联系人", "合计", "短信", "来电", "催收短信", "单日最多", "夜间", "首次", "最近"]))
-    else:
-        parts.append("（无呼入或接收记录 / no incoming contact）")
-    parts += ["", "## 图表 (Charts)", "", "![每日](charts/daily.png)", "", "![按小时](charts/hourly.png)", "",
-              "每个数字都可以在 events.csv（event_id, source_file, source_ref）中核对到原始记录。", ""]
-    return "\n".join(parts)
+def message_lines(examples: list[dict]) -> list[str]:
+    out = []
+    for x in examples:
+        out += [f"- {md_escape(x['timestamp'].replace('T', ' '))} · {md_escape(x['counterpart'])} · "
+                f"{md_escape(x['event_id'])}", "", fenced(x["body"]), ""]
+    return out
+
+
+def render_markdown(blocks: list[tuple], charts: Path | None = None) -> str:
+    """Markdown for `blocks`; images link to charts/<name> when that file exists in `charts`."""
+    out: list[str] = []
+    for block in blocks:
+        kind = block[0]
+        if kind in ("h1", "h2", "h3"):
+            out += ["#" * int(kind[1]) + " " + md_escape(block[1]), ""]
+        elif kind == "p":
+            text = md_escape(block[1])
+            out += [("\\" + text) if text[:1] in "-+#>" else text, ""]
+        elif kind == "banner":
+            out += ["> **" + md_escape(block[1]) + "**", ""]
+        elif kind == "list":
+            out += [f"- {md_escape(item)}" for item in block[1]] + [""]
+        elif kind == "table":
+            out += [table(block[1], block[2]), ""]
+        elif kind == "img":
+            if charts is None or (charts / block[1]).is_file():
+                out += [f"![{md_escape(block[2] or block[1])}](charts/{block[1]})", ""]
+                if block[2]:
+                    out += [f"*{md_escape(block[2])}*", ""]
+        elif kind == "messages":
+            out += message_lines(block[1])
+    return "\n".join(out).rstrip("\n") + "\n"

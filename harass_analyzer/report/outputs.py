@@ -1,15 +1,24 @@
-"""Everything in the bundle except manifest.json, written into the staging folder from one Analysis."""
+"""Everything in the bundle except manifest.json, written into the staging folder from one Analysis.
+
+events.csv, senders.csv, import_issues.csv (contract), entities.csv and violations.csv (when the rules
+step ran), charts/*.png, report.md, report.html, complaint.md. With options.redact every file is
+written from the redacted Analysis (report/redact.py).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.senders import incoming
 from ..schema import EVENT_COLUMNS, EXTRA_COLUMNS
 from . import bundle
-from .charts import daily_counts, hourly_counts, plot_daily, plot_hourly, save_figure
-from .markdown import render_summary
+from .chartset import write_charts
+from .complaint import render_complaint
+from .document import build_document
+from .facts import build_facts
+from .html import render_html
+from .markdown import render_markdown
+from .redact import redact
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -24,15 +33,20 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
 
 def write_outputs(staging: Path, analysis) -> None:
     """`analysis` is harass_analyzer.api.Analysis (events, senders, issues, tz, options …)."""
+    if analysis.options.redact:
+        analysis = redact(analysis)
     bundle.write_csv(events_table(analysis.events), staging / "events.csv")
     bundle.write_csv(analysis.senders, staging / "senders.csv")
     bundle.write_csv(analysis.issues, staging / "import_issues.csv")
+    if analysis.entities is not None:
+        bundle.write_csv(analysis.entities, staging / "entities.csv")
+    if analysis.violations is not None:
+        bundle.write_csv(analysis.violations, staging / "violations.csv")
+    lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
+    facts = build_facts(analysis, lang)
     charts = staging / "charts"
-    charts.mkdir(exist_ok=True)
-    inc = incoming(analysis.events)
-    daily, hourly = daily_counts(inc), hourly_counts(inc)
-    save_figure(charts / "daily.png", lambda ax: plot_daily(ax, daily))
-    save_figure(charts / "hourly.png", lambda ax: plot_hourly(ax, hourly))
-    (staging / "report.md").write_text(
-        render_summary(analysis.events, analysis.senders, len(analysis.issues), analysis.tz,
-                       analysis.duplicates_merged), encoding="utf-8")
+    write_charts(charts, analysis, facts)
+    blocks = build_document(facts)
+    (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
+    (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
+    (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
