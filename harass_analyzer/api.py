@@ -15,7 +15,7 @@ import pandas as pd
 from . import __version__
 from .analysis.senders import sender_summary
 from .pipeline import LoadResult, load_events
-from .report import bundle
+from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
 
 
@@ -104,6 +104,8 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
 
     options = options or Options(tz=tz, column_map=column_map or {})
     out = Path(out)
+    if options.zip:
+        archive.check_zip_target(out, force)
     staging = bundle.prepare_output(out, force)
     try:
         analysis = run_analysis(paths, options, progress)
@@ -115,5 +117,7 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     except BaseException:
         bundle.discard(staging)
         raise
+    if options.zip:
+        archive.write_zip(out)
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
                          issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged)

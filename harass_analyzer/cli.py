@@ -84,6 +84,11 @@ def analyze(
                                             "numbers by hand (added to the automatic grouping)."),
     stop_date: Optional[str] = typer.Option(None, "--stop-date", help="YYYY-MM-DD you asked them to stop "
                                             "contacting you; later contacts are listed."),
+    lang: str = typer.Option("zh", "--lang", help="Language of report.html/report.md/complaint.md and charts: "
+                             "zh or en."),
+    redact: bool = typer.Option(False, "--redact", help="Mask third-party numbers and names in every output "
+                                "(for sharing; collectors' numbers stay)."),
+    make_zip: bool = typer.Option(False, "--zip", help="Also write the bundle as one zip, OUT.zip."),
 ) -> None:
     """Import every export under INPUTS and write the evidence bundle to OUT."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -101,6 +106,8 @@ def analyze(
     mapping = guarded(lambda: parse_map(column_map))
     if role not in ("debtor", "contact"):
         fail(f"--role {role!r}: use debtor or contact")
+    if lang not in ("zh", "en"):
+        fail(f"--lang {lang!r}: use zh or en")
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
                   disable=not console.is_terminal) as bar:
@@ -112,7 +119,7 @@ def analyze(
             bar.update(task, description=f"imported {done[0]} input(s), last: {path.name}")
 
         options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
-                          entities_file=entities, stop_date=stop_date)
+                          entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip)
         summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
     typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records/files not imported "
