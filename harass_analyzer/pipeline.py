@@ -67,6 +67,7 @@ def _check_readable(path: Path) -> None:
         raise UnreadableSource(f"{path}: not a regular file or folder (FIFO, device or socket)")
 
 
+COPY_PREFERENCE = {"tabular": 2, "vmessage": 1}  # higher = kept only when no better copy exists
 SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
 
 
@@ -183,8 +184,12 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     shared = rough.map(files_per_hash).to_numpy() > 1
     if not shared.any():
         return events, no_merge
+    # Keep the most precise copy: databases and XML hold milliseconds, CSV and vMessage only seconds.
     cand = events.loc[shared]
-    key = pd.DataFrame({"k": cand["kind"], "d": cand["direction"], "s": second[shared], "c": cand["counterpart"],
+    rank = cand["source_format"].map(COPY_PREFERENCE).fillna(0)
+    cand = cand.iloc[np.argsort(rank.to_numpy(), kind="stable")]
+    second = second.loc[cand.index]
+    key = pd.DataFrame({"k": cand["kind"], "d": cand["direction"], "s": second, "c": cand["counterpart"],
                         "b": cand["body"].str.strip()})
     key["n"] = key.groupby(["k", "d", "s", "c", "b", cand["source_file"]], sort=False).cumcount()
     dup = key.duplicated()
