@@ -83,17 +83,22 @@ def input_entries(result: LoadResult) -> list[dict]:
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None) -> Analysis:
     """Import, classify and analyse; nothing is written."""
+    from .analysis.entities import assign_entities
     from .classify import KeywordClassifier
+    from .rules import check_rules, load_profile
 
     options = options or Options()
     lexicons = [options.lexicon] if options.lexicon else []
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
+    profile = load_profile(options.rules)  # a bad rule pack fails before any import too
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
                          progress=progress)
-    senders = sender_summary(result.events)
-    return Analysis(events=result.events, senders=senders, issues=issues_table(result),
+    events, entities = assign_entities(result.events, options.entities_file)
+    violations = check_rules(events, profile, role=options.role, stop_date=options.stop_date)
+    senders = sender_summary(events, night=profile.is_disallowed(events["local_time"]))
+    return Analysis(events=events, senders=senders, issues=issues_table(result),
                     inputs=input_entries(result), tz=options.tz, duplicates_merged=result.duplicates_merged,
-                    options=options)
+                    options=options, entities=entities, violations=violations, profile=profile)
 
 
 def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shanghai", force: bool = False,
