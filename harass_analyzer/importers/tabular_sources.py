@@ -106,7 +106,7 @@ def read_xlsx_tables(path: Path) -> list[Table]:
     try:
         with zipfile.ZipFile(path) as zf:  # zipfile never inflates a member past its declared size
             inflated = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:  # odd zip version/method
         raise UnreadableSource(f"{path}: not a readable XLSX workbook ({exc})") from exc
     if inflated > MAX_XLSX_INFLATED:
         raise UnreadableSource(f"{path}: XLSX would inflate to {inflated} bytes (zip bomb?); not read")
@@ -173,5 +173,5 @@ def is_xlsx(path: Path, head: bytes) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             return "xl/workbook.xml" in zf.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):  # damaged or exotic zip
         return False
