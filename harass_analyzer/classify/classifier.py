@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import ahocorasick
 import jieba
@@ -22,7 +21,7 @@ import pandas as pd
 
 from .lexicon import CONTEXT_TAG, NONE_TAG, TAGS, Entry, default_lexicon_files, default_variant_files
 from .lexicon import merge, read_lexicon
-from .normalize import Normalizer, mask_digits, mask_names
+from .normalize import Normalizer, digit_keys, from_digit_key, mask_names
 
 # Official short numbers: court (12368), procuratorate (12309), police (110, 12110), anti-fraud
 # centre (96110), MIIT anti-fraud warnings (12381), spam reporting (12321).
@@ -30,18 +29,14 @@ OFFICIAL_SENDERS = frozenset({"12368", "12309", "110", "12110", "96110", "12381"
 RESULT_COLUMNS = ["category", "tags", "matched_terms", "score"]
 _JOIN = ";"
 _FUNCTION_CHARS = re.compile(r"[你您他她其我的了]")
+_JIEBA_BLOCK = jieba.re_han_default  # the runs jieba.cut segments independently
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     start: int
     end: int
     entry: Entry
     segments: tuple[tuple[int, int], ...]  # literal stretches; a gap's middle is not one
-
-    @property
-    def text_len(self) -> int:
-        return self.end - self.start
 
 
 class KeywordClassifier:
@@ -66,22 +61,27 @@ class KeywordClassifier:
         """Load and compile the lexicons (texts/y are ignored: the model is the lexicon)."""
         self.normalizer_ = Normalizer(default_variant_files())
         files = (default_lexicon_files() if self.use_default_lexicon else []) + [Path(f) for f in self.lexicon_files]
-        term_form = lambda t: self.normalizer_.normalize(mask_digits(t))  # noqa: E731 - same path as text
-        self.entries_ = merge([read_lexicon(path, term_form) for path in files])
-        self.automaton_ = ahocorasick.Automaton()
-        by_term: dict[str, list[Entry]] = {}
+        self.entries_ = merge([read_lexicon(path, self.normalizer_.normalize) for path in files])
+        # One automaton finds literal terms and the first halves of gap patterns (which then get their regex).
+        literal: dict[str, list[Entry]] = {}
+        triggers: dict[str, list[int]] = {}
+        self.gaps_ = [(entry, entry.gap_regex()) for entry in self.entries_ if entry.is_gap]
         for entry in self.entries_:
             if not entry.is_gap:
-                by_term.setdefault(entry.term, []).append(entry)
-        for term, entries in by_term.items():
-            self.automaton_.add_word(term, (term, tuple(entries)))
-        if by_term:
+                literal.setdefault(entry.term, []).append(entry)
+        for index, (entry, _) in enumerate(self.gaps_):
+            for first in entry.parts[0]:
+                triggers.setdefault(first, []).append(index)
+        self.automaton_ = ahocorasick.Automaton()
+        for word in literal.keys() | triggers.keys():
+            self.automaton_.add_word(word, (len(word), tuple(literal.get(word, ())), tuple(triggers.get(word, ()))))
+        if len(self.automaton_):
             self.automaton_.make_automaton()
-        self.gaps_ = [(entry, entry.gap_regex()) for entry in self.entries_ if entry.is_gap]
-        words = set(by_term) | {w for e, _ in self.gaps_ for alts in e.parts for w in alts}
+        words = set(literal) | {w for e, _ in self.gaps_ for alts in e.parts for w in alts}
         self.user_words_ = sorted(w for w in words if len(w) >= 2 and not _FUNCTION_CHARS.search(w))
         self.official_ = frozenset(self.official_senders)
         self._tokenizer: jieba.Tokenizer | None = None
+        self._block_cuts: dict[str, frozenset[int]] = {}
         return self
 
     def _jieba(self) -> jieba.Tokenizer:
@@ -107,17 +107,16 @@ class KeywordClassifier:
         """One row per text (same order): category, tags, matched_terms ("tag:words;..."), score."""
         if not hasattr(self, "entries_"):
             self.fit()
-        bodies = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts.to_numpy(), dtype=object)
-        bodies = bodies.where(bodies.map(type) == str, "") if len(bodies) else bodies
-        codes, uniques = pd.factorize(bodies)
-        for stage in (mask_digits, mask_names, self.normalizer_.normalize):
-            stage_codes, uniques = pd.factorize(pd.Series([stage(u) for u in uniques], dtype=object))
-            codes = stage_codes[codes]
+        bodies = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else list(texts)
+        # Each stage maps the distinct values of the previous one, so later stages see fewer texts.
+        codes, uniques = pd.factorize(np.array(digit_keys(bodies), dtype=object))
+        for stage in (from_digit_key, mask_names, self.normalizer_.normalize):
+            codes, uniques = _reduce(codes, [stage(u) for u in uniques])
         results = [self.classify_normalized(text) for text in uniques]
         columns = {name: np.array([r[i] for r in results] or [], dtype=object)[codes]
                    for i, name in enumerate(RESULT_COLUMNS)}
-        out = pd.DataFrame(columns)
-        out["score"] = out["score"].astype("float64")
+        out = pd.DataFrame({name: pd.Series(values, dtype="float64" if name == "score" else object, copy=False)
+                            for name, values in columns.items()})
         if senders is not None:
             official = self._is_official(pd.Series(list(senders), dtype=object))
             out.loc[official, ["category", "tags"]] = ["other", ""]
@@ -137,7 +136,7 @@ class KeywordClassifier:
         hits = _drop_covered(hits)
         seen: set[tuple[str, str]] = set()
         kept: list[_Hit] = []
-        for hit in sorted(hits, key=lambda h: (h.start, -h.text_len)):
+        for hit in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
             key = (hit.entry.term, hit.entry.tag)
             if key not in seen:
                 seen.add(key)
@@ -164,30 +163,65 @@ class KeywordClassifier:
         return ("collection" if is_collection else "other", _JOIN.join(tags), _JOIN.join(terms), score)
 
     def _candidates(self, text: str) -> list[_Hit]:
-        hits = []
-        if len(self.automaton_):
-            for end, (term, entries) in self.automaton_.iter(text):
-                start = end + 1 - len(term)
-                hits.extend(_Hit(start, end + 1, e, ((start, end + 1),)) for e in entries)
-        for entry, regex in self.gaps_:
+        hits: list[_Hit] = []
+        if not len(self.automaton_):
+            return hits
+        gaps: set[int] = set()
+        for end, (length, entries, triggers) in self.automaton_.iter(text):
+            start = end + 1 - length
+            for entry in entries:
+                hits.append(_Hit(start, end + 1, entry, ((start, end + 1),)))
+            gaps.update(triggers)
+        for index in sorted(gaps):
+            entry, regex = self.gaps_[index]
             for m in regex.finditer(text):
                 hits.append(_Hit(m.start(), m.end(), entry, (m.span(1), m.span(2))))
         return hits
 
     def _on_word_boundaries(self, text: str, hits: list[_Hit]) -> list[_Hit]:
-        bounds = {0}
-        position = 0
-        for word in self._jieba().cut(text, HMM=False):
+        """Keep hits whose every stretch starts and ends between two jieba words.
+
+        jieba segments each run of Han/alphanumeric characters on its own, so only the runs holding a
+        hit's end point are cut, and each distinct run once (templates share most of their clauses).
+        """
+        points = {p for h in hits for seg in h.segments for p in seg}
+        inner_ok: set[int] = set()
+        inner_all: set[int] = set()
+        for block in _JIEBA_BLOCK.finditer(text):
+            start, end = block.span()
+            inside = [p for p in points if start < p < end]
+            if not inside:
+                continue
+            cuts = self._block_cuts.get(block.group())
+            if cuts is None:
+                cuts = self._cut_offsets(block.group())
+            inner_all.update(inside)
+            inner_ok.update(p for p in inside if p - start in cuts)
+        bad = inner_all - inner_ok
+        return [h for h in hits if not any(p in bad for seg in h.segments for p in seg)]
+
+    def _cut_offsets(self, block: str) -> frozenset[int]:
+        if len(self._block_cuts) > 200_000:
+            self._block_cuts.clear()
+        offsets, position = set(), 0
+        for word in self._jieba().cut(block, HMM=False):
             position += len(word)
-            bounds.add(position)
-        return [h for h in hits if all(s in bounds and e in bounds for s, e in h.segments)]
+            offsets.add(position)
+        cuts = self._block_cuts[block] = frozenset(offsets)
+        return cuts
+
+
+def _reduce(codes: np.ndarray, mapped: list) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the distinct values of `mapped` (one value per previous distinct value)."""
+    stage_codes, uniques = pd.factorize(np.array(mapped, dtype=object))
+    return stage_codes[codes], uniques
 
 
 def _drop_covered(hits: list[_Hit]) -> list[_Hit]:
     """A hit lying inside a longer literal stretch of another hit is explained by that one."""
     stretches = [(s, e) for h in hits for s, e in h.segments]
     return [h for h in hits
-            if not any(s <= h.start and h.end <= e and e - s > h.text_len for s, e in stretches)]
+            if not any(s <= h.start and h.end <= e and e - s > (h.end - h.start) for s, e in stretches)]
 
 
 def _short_number(sender: object) -> str:
