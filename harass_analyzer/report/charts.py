@@ -17,6 +17,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .fonts import font_rc  # noqa: E402
 
@@ -96,12 +97,12 @@ def plot_daily(ax: Axes, daily: pd.DataFrame, lang: str = "zh") -> Axes:
         if values.any():
             ax.bar(daily.index, values, bottom=bottom, label=t[key], color=COLORS[key], width=0.85)
         bottom = bottom + values
-    _date_axis(ax)
+    _date_axis(ax, bottom.max() if len(bottom) else 0)
     ax.set_title(t["daily_title"])
     ax.set_xlabel(t["date"])
     ax.set_ylabel(t["count"])
     if len(daily):
-        ax.legend(loc="upper left", fontsize=8, ncols=2)
+        ax.legend(loc="upper left", fontsize=8, ncols=4)
     else:
         _no_data(ax, lang)
     return ax
@@ -170,22 +171,28 @@ def plot_top(ax: Axes, table: pd.DataFrame, title_key: str, lang: str = "zh") ->
 
 
 def plot_entity_daily(ax: Axes, daily: pd.DataFrame, name: str, lang: str = "zh") -> Axes:
+    """One collector's incoming contact per day (all its numbers): collection messages, calls, other messages."""
     t = LABELS[lang]
-    ax.bar(daily.index, daily["messages"], color=COLORS["coll_msgs"], label=t["messages"], width=0.85)
-    ax.bar(daily.index, daily["calls"], bottom=daily["messages"], color=COLORS["coll_calls"], label=t["calls"],
-           width=0.85)
-    _date_axis(ax)
+    bottom = np.zeros(len(daily))
+    for key in ("coll_msgs", "coll_calls", "other_msgs"):
+        values = daily[key].to_numpy()
+        if values.any():
+            ax.bar(daily.index, values, bottom=bottom, color=COLORS[key], label=t[key], width=0.85)
+        bottom = bottom + values
+    _date_axis(ax, bottom.max() if len(bottom) else 0)
     ax.set_title(t["entity_title"].format(name=name))
     ax.set_ylabel(t["count"])
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8, ncols=3)
     return ax
 
 
-def _date_axis(ax: Axes) -> None:
+def _date_axis(ax: Axes, peak: float = 0) -> None:
+    """Month-day ticks; integer counts with headroom above the tallest bar for the legend."""
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, max(peak * 1.25, 1))
 
 
 def _no_data(ax: Axes, lang: str) -> None:

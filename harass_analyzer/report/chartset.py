@@ -62,7 +62,7 @@ def write_charts(folder: Path, analysis, facts: ReportFacts) -> list[str]:
     if len(daily):
         span = daily.index
         for i, entity in enumerate(facts.entities[:ENTITY_CHARTS]):
-            mine = coll.loc[coll["counterpart"].isin(entity.numbers)]
+            mine = inc.loc[inc["counterpart"].isin(entity.numbers)]
             per_day = daily_counts(mine, set(entity.numbers)).reindex(span, fill_value=0)
             written.append(save_figure(folder / entity_chart_name(i),
                                        lambda ax, d=per_day, n=entity.name: plot_entity_daily(ax, d, n, lang),

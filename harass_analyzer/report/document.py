@@ -55,13 +55,27 @@ def violation_rows(entity: EntityFacts, f: ReportFacts) -> list[dict]:
     return rows
 
 
+def short_evidence(evidence: str, lang: str, keep: int = 2) -> str:
+    """The first few grouping reasons (entities.csv has them all)."""
+    parts = [p.strip() for p in evidence.split(";") if p.strip()]
+    parts.sort(key=lambda p: not p.startswith(("signature", "user mapping", "named platform")))  # most legible first
+    more = ("…（共 {n} 条，见 entities.csv）" if lang == "zh" else "… ({n} in all, see entities.csv)"
+            ).format(n=len(parts)) if len(parts) > keep else ""
+    return "; ".join(parts[:keep]) + more
+
+
+def local_time(stamp: str) -> str:
+    """2024-10-09T06:14:40+08:00 → 2024-10-09 06:14 (the report states the timezone once)."""
+    return stamp[:16].replace("T", " ")
+
+
 def _entity_blocks(index: int, e: EntityFacts, f: ReportFacts) -> list[tuple]:
     t = TEXT[f.lang]
     blocks: list[tuple] = [("h3", f"{index + 1}. {e.name}")]
     facts = [f"{t['numbers']}: {', '.join(e.numbers)}",
              f"{t['period']}: {e.first_seen[:19].replace('T', ' ')} {t['to']} {e.last_seen[:19].replace('T', ' ')}"]
     if e.evidence:
-        facts.append(f"{t['evidence']}: {e.evidence}")
+        facts.append(f"{t['evidence']}: {short_evidence(e.evidence, f.lang)}")
     if e.worst_days:
         facts.append(f"{t['worst_days']}: " + "; ".join(f"{d} {n}{t['times']}" for d, n in e.worst_days))
     if e.tags:
@@ -85,7 +99,8 @@ def _entity_blocks(index: int, e: EntityFacts, f: ReportFacts) -> list[tuple]:
         blocks.append(("p", t["viol_none"]))
     else:
         blocks.append(("table", t["viol_headers"], [
-            [r["rule"], str(r["times"]), f"{r['worst']} ({r['threshold']})", r["first"], r["weight"], r["citation"]]
+            [r["rule"], str(r["times"]), f"{r['worst']} ({r['threshold']})", local_time(r["first"]), r["weight"],
+             r["citation"].replace(" | ", "\n")]
             for r in violation_rows(e, f)]))
     blocks.append(("h3", f"{t['examples']} — {e.name}"))
     blocks.append(("messages", e.examples) if e.examples else ("p", t["examples_none"]))

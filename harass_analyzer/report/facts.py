@@ -120,7 +120,9 @@ def _examples(msgs: pd.DataFrame) -> list[dict]:
         fresh = [i for i in hits if i not in picked]
         if fresh:
             picked.append(fresh[0])
-    picked += [i for i in ordered.index if i not in picked]
+    seen = set(ordered.loc[picked, "tags"])
+    fresh_tags = [i for i in ordered.index if i not in picked and ordered.at[i, "tags"] not in seen]
+    picked += fresh_tags + [i for i in ordered.index if i not in picked and i not in fresh_tags]
     chosen = ordered.loc[picked[:EXAMPLES_PER_ENTITY]].sort_values(["ts_ms", "event_id"], kind="mergesort")
     return [{"event_id": r.event_id, "timestamp": r.timestamp, "counterpart": r.counterpart,
              "body": r.body, "tags": r.tags} for r in chosen.itertuples()]

@@ -10,14 +10,14 @@ import base64
 from html import escape
 from pathlib import Path
 
+from .fonts import woff_subset
 from .texts import TEXT
 
 CSS = """
 :root { --ink:#1d1d1f; --muted:#666; --line:#ddd; --accent:#b02a30; --bg:#fafafa; }
 * { box-sizing: border-box; }
-body { margin:0; background:var(--bg); color:var(--ink); line-height:1.55;
-  font-family: "Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",
-  "Helvetica Neue",Arial,sans-serif; }
+body { margin:0; background:var(--bg); color:var(--ink); line-height:1.6;
+  font-family: "Report CJK","Helvetica Neue",Arial,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif; }
 main { max-width: 1060px; margin: 0 auto; padding: 24px 32px 48px; background:#fff; }
 h1 { font-size: 1.7em; margin: .2em 0 .6em; border-bottom: 3px solid var(--accent); padding-bottom: .2em; }
 h2 { font-size: 1.3em; margin-top: 1.8em; border-bottom: 1px solid var(--line); padding-bottom: .15em; }
@@ -31,9 +31,11 @@ figcaption { color: var(--muted); font-size: .9em; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: .6em 0; font-size: .9em; }
 th, td { border: 1px solid var(--line); padding: .3em .55em; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; }
+th { background: #f2f2f2; white-space: nowrap; }
+td { white-space: pre-line; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.hash { font-family: monospace; font-size: .85em; word-break: break-all; }
+td.hash { font-family: monospace; font-size: .85em; word-break: break-all; vertical-align: middle; }
+td.short { white-space: nowrap; }
 .msg { border-left: 4px solid var(--accent); background: #fbf3f3; margin: .5em 0; padding: .4em .8em; }
 .msg .meta { color: var(--muted); font-size: .85em; }
 .msg .body { white-space: pre-wrap; word-break: break-word; margin-top: .2em; }
@@ -49,6 +51,8 @@ def _cell(value: str, header: str) -> str:
         cls = ' class="hash"'
     elif text and set(text) <= _NUMERIC and not text.startswith("+"):
         cls = ' class="num"'
+    elif len(text) <= 20:
+        cls = ' class="short"'
     return f"<td{cls}>{escape(text)}</td>"
 
 
@@ -101,10 +105,24 @@ def render_html(blocks: list[tuple], charts: Path, lang: str) -> str:
             parts.append(_messages(block[1]))
         summary_next = False
     title = escape(TEXT[lang]["title"])
-    csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    body = "\n".join(p for p in parts if p)
+    csp = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
     return ("<!DOCTYPE html>\n"
             f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{title}</title><style>{CSS}</style></head>\n<body><main>\n"
-            + "\n".join(p for p in parts if p) + "\n</main></body></html>\n")
+            f"<title>{title}</title><style>{font_face(title + body)}{CSS}</style></head>\n<body><main>\n"
+            + body + "\n</main></body></html>\n")
+
+
+def font_face(page: str) -> str:
+    """@font-face with the page's non-ASCII characters cut from the packaged CJK font. It must come first
+    in font-family: Chromium sends an all-CJK run to the system fallback (tofu where no CJK font is
+    installed) before trying a web font listed after Arial. ASCII is not in the subset, so Latin text
+    still uses the system fonts listed after it."""
+    data = woff_subset({c for c in set(page) if ord(c) > 127})  # base64 images are ASCII: never included
+    if data is None:
+        return ""
+    b64 = base64.b64encode(data).decode("ascii")
+    return f'@font-face {{ font-family: "Report CJK"; src: url(data:font/woff;base64,{b64}) format("woff"); }}\n'
+

@@ -45,7 +45,7 @@ TEXT = {
         "worst_days": "联系最多的日子", "times": "次",
         "night_list": "夜间联系（{night_label}）共 {n} 次，最早几次：",
         "violations": "可能违反的规则",
-        "viol_headers": ["规则", "次数", "最多一次（阈值）", "首次", "效力", "依据"],
+        "viol_headers": ["规则", "检出次数", "最多（阈值）", "首次", "效力", "依据"],
         "viol_none": "未检出违规。", "viol_na": "规则检查结果不可用。",
         "examples": "短信原文举例（未经编辑）",
         "examples_none": "没有催收类短信。",
