@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
@@ -29,6 +30,7 @@ OFFICIAL_SENDERS = frozenset({"12368", "12309", "110", "12110", "96110", "12381"
 RESULT_COLUMNS = ["category", "tags", "matched_terms", "score"]
 _JOIN = ";"
 _FUNCTION_CHARS = re.compile(r"[你您他她其我的了]")
+MAX_CLASSIFIED_CHARS = 20_000
 _JIEBA_BLOCK = jieba.re_han_default  # the runs jieba.cut segments independently
 
 
@@ -108,6 +110,9 @@ class KeywordClassifier:
         if not hasattr(self, "entries_"):
             self.fit()
         bodies = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else list(texts)
+        # Only a text's head is classified: an SMS is short, and a crafted 10 MB body would keep jieba
+        # busy for half a minute (the body itself is kept whole in the event table).
+        bodies = [b[:MAX_CLASSIFIED_CHARS] if isinstance(b, str) else b for b in bodies]
         # Each stage maps the distinct values of the previous one, so later stages see fewer texts.
         codes, uniques = pd.factorize(np.array(digit_keys(bodies), dtype=object))
         for stage in (from_digit_key, mask_names, self.normalizer_.normalize):
@@ -218,10 +223,25 @@ def _reduce(codes: np.ndarray, mapped: list) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _drop_covered(hits: list[_Hit]) -> list[_Hit]:
-    """A hit lying inside a longer literal stretch of another hit is explained by that one."""
-    stretches = [(s, e) for h in hits for s, e in h.segments]
-    return [h for h in hits
-            if not any(s <= h.start and h.end <= e and e - s > (h.end - h.start) for s, e in stretches)]
+    """A hit lying inside a longer literal stretch of another hit is explained by that one.
+
+    A stretch (s, e) is longer and covers [start, end) exactly when s <= start, end <= e and it is not
+    [start, end) itself; found with sorted starts and a running max of ends (O(n log n): a crafted
+    10 MB body holds millions of hits, and the pairwise check never finished).
+    """
+    stretches = sorted((s, e) for h in hits for s, e in h.segments)
+    starts = [s for s, _ in stretches]
+    running_max, best = [], -1
+    for _, e in stretches:
+        best = max(best, e)
+        running_max.append(best)
+
+    def covered(h: _Hit) -> bool:
+        lo, hi = bisect_left(starts, h.start), bisect_right(starts, h.start)
+        if lo and running_max[lo - 1] >= h.end:  # starts strictly before, ends at or after
+            return True
+        return hi > lo and stretches[hi - 1][1] > h.end  # same start, ends later (sorted: last is max)
+    return [h for h in hits if not covered(h)]
 
 
 def _short_number(sender: object) -> str:
