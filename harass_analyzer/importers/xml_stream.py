@@ -48,6 +48,21 @@ def clean_bytes(data: bytes) -> bytes:
     return _BAD_REF.sub(_fix_ref, data.translate(None, _CONTROL_BYTES))
 
 
+def _is_gb18030_not_utf8(data: bytes) -> bool:
+    """True when a chunk is not UTF-8 (beyond a sequence cut at its end) but is valid GB18030."""
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            return False
+    try:
+        data[:len(data) - 1].decode("gb18030")  # the last byte may be half of a cut pair
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 class CleanXmlStream:
     """File-like wrapper: read(n) returns cleaned UTF-8 bytes; the source is only ever read."""
 
@@ -60,6 +75,7 @@ class CleanXmlStream:
         self._first = True
         self._decoder: codecs.IncrementalDecoder | None = None
         self.media_bytes_dropped = 0
+        self.decoded_as = ""  # set when the bytes were not the declared UTF-8
 
     def _next_raw(self) -> bytes:
         data = self._raw.read(CHUNK)
@@ -71,6 +87,11 @@ class CleanXmlStream:
                 data = data[3:]
             if self._decoder is None and len(data) >= 4 and data[1:2] == b"\0" and data[3:4] == b"\0":
                 self._decoder = codecs.getincrementaldecoder("utf-16-le")(errors="replace")
+            if self._decoder is None and _is_gb18030_not_utf8(data):
+                # A Chinese-locale app or an editor re-saved the file as GBK under its UTF-8 declaration:
+                # read as UTF-8 every Chinese body would be mojibake or a parse break.
+                self._decoder = codecs.getincrementaldecoder("gb18030")(errors="replace")
+                self.decoded_as = "gb18030"
             if self._decoder is not None:
                 data = self._decoder.decode(data).encode("utf-8")
             data = _DECL_ENCODING.sub(rb'\1"UTF-8"', data, count=1)
