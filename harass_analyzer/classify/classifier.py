@@ -112,9 +112,8 @@ class KeywordClassifier:
         bodies = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else list(texts)
         # Only a text's head is classified: an SMS is short, and a crafted 10 MB body would keep jieba
         # busy for half a minute (the body itself is kept whole in the event table).
-        bodies = [b[:MAX_CLASSIFIED_CHARS] if isinstance(b, str) else b for b in bodies]
         # Each stage maps the distinct values of the previous one, so later stages see fewer texts.
-        codes, uniques = pd.factorize(np.array(digit_keys(bodies), dtype=object))
+        codes, uniques = pd.factorize(np.array(digit_keys(bodies, MAX_CLASSIFIED_CHARS), dtype=object))
         for stage in (from_digit_key, mask_names, self.normalizer_.normalize):
             codes, uniques = _reduce(codes, [stage(u) for u in uniques])
         results = [self.classify_normalized(text) for text in uniques]

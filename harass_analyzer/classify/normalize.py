@@ -26,10 +26,14 @@ _ZERO_RUNS = re.compile(r"0+")
 _DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
-def digit_keys(bodies: Iterable[object]) -> list[bytes]:
-    """Bodies differing only in their digits get the same key; anything not a string gets b""."""
+def digit_keys(bodies: Iterable[object], max_chars: int) -> list[bytes]:
+    """Bodies differing only in their digits get the same key; anything not a string gets b"".
+
+    Only the first `max_chars` characters count (slicing a shorter str returns it unchanged, no copy).
+    """
     table = _DIGITS_TO_ZERO
-    return [b.encode("utf-8", "surrogatepass").translate(table) if type(b) is str else b"" for b in bodies]
+    return [b[:max_chars].encode("utf-8", "surrogatepass").translate(table) if type(b) is str else b""
+            for b in bodies]
 
 
 def from_digit_key(key: bytes) -> str:

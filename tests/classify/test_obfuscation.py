@@ -46,9 +46,10 @@ def test_cs_abbreviation(clf):
 
 def test_template_masking():
     bodies = ["【易借】王伟您好，您的借款已逾期15天，欠款1520.00元", "【易借】李娜您好，您的借款已逾期3天，欠款88.5元"]
-    keys = [mask_names(from_digit_key(k)) for k in digit_keys(bodies)]
+    keys = [mask_names(from_digit_key(k)) for k in digit_keys(bodies, 1000)]
     assert keys[0] == keys[1] == "【易借】某您好，您的借款已逾期0天，欠款0.0元"
-    assert digit_keys([None, float("nan")]) == [b"", b""]
+    assert digit_keys([None, float("nan")], 1000) == [b"", b""]
+    assert digit_keys(["逾期12345"], 3) == ["逾期1".translate({ord("1"): "0"}).encode()]
 
 
 NOT_COLLECTION = [
