@@ -3,6 +3,7 @@ only when complete (an interrupted run leaves no half bundle); manifest.json has
 """
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -41,7 +42,17 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """UTF-8 with BOM (Excel/WPS in China garble plain UTF-8), '\\n' line ends, no index; text cells
     escaped against formula injection (report/csvsafe.py: a leading ' that readers drop again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    escape_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    safe = escape_frame(frame)
+    # Python's csv writer quotes a field holding "\n" but not one holding a lone "\r" (common in SMS
+    # bodies), which readers then take as a line break: such a file gets every text field quoted.
+    quoting = csv.QUOTE_NONNUMERIC if has_carriage_return(safe) else csv.QUOTE_MINIMAL
+    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", quoting=quoting)
+
+
+def has_carriage_return(frame: pd.DataFrame) -> bool:
+    text = frame.select_dtypes(include=["object", "string"])
+    return bool(text.apply(lambda col: col.astype(str).str.contains("\r", regex=False)).to_numpy().any()) \
+        if len(text.columns) else False
 
 
 def file_entries(folder: Path, skip: tuple[str, ...] = (MANIFEST,)) -> list[dict]:

@@ -57,7 +57,7 @@ def facts_text(e: EntityFacts, f: ReportFacts) -> str:
                  f"up to {worst[1]} on one day ({worst[0]}); {e.night_in} came at night ({nl})."]
         if rules:
             lines.append("This appears to breach:")
-            lines += [f"{i}. {r['rule']}: flagged {r['times']} times, worst {r['worst']} (threshold "
+            lines += [f"{i}. {r['rule']}: flagged {r['times']} time{'s' if r['times'] != 1 else ''}, worst {r['worst']} (threshold "
                       f"{r['threshold']}). Cites: {r['citation']} ({r['weight']})" for i, r in enumerate(rules, 1)]
         lines.append("I ask that the collection harassment stop and be dealt with. Every count can be checked "
                      "record by record in the attached events.csv (time, number, source file).")
