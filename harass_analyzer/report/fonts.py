@@ -65,17 +65,18 @@ def woff_subset(chars: set[str]) -> bytes | None:
         from fontTools import subset
         from fontTools.ttLib import TTCollection, TTFont
 
-        names = [f["name"].getDebugName(1) for f in TTCollection(str(path), lazy=True).fonts]
+        with TTCollection(str(path), lazy=True) as collection:
+            names = [f["name"].getDebugName(1) for f in collection.fonts]
         index = names.index(SC_FACE) if SC_FACE in names else 0
-        font = TTFont(str(path), fontNumber=index)
-        options = subset.Options()
-        options.flavor, options.hinting, options.desubroutinize = "woff", False, True
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes={ord(c) for c in chars})
-        subsetter.subset(font)
-        font.flavor = "woff"
-        buf = io.BytesIO()
-        font.save(buf)
+        with TTFont(str(path), fontNumber=index, recalcTimestamp=False) as font:  # deterministic bytes
+            options = subset.Options()
+            options.flavor, options.hinting, options.desubroutinize = "woff", False, True
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes={ord(c) for c in chars})
+            subsetter.subset(font)
+            font.flavor = "woff"
+            buf = io.BytesIO()
+            font.save(buf)
         return buf.getvalue()
     except Exception:  # noqa: BLE001  (a broken font must not stop the report; system fonts remain)
         return None
