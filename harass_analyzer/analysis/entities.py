@@ -9,7 +9,8 @@ key, and numbers sharing a key join one entity (union-find):
   contract  a contract/loan/order number quoted (合同编号：HT20260301001)
   amount    an exact amount with cents, ≥ 100 (3,256.78元)
   user      the user's mapping file (CSV with columns number,entity): always wins for naming
-Extraction runs once per distinct body (vectorized str.extractall).
+Extraction runs once per distinct text, on each number's earliest SAMPLE_TEXTS (200) distinct collection
+texts: enough to find a signature, and a bounded cost on a million messages.
 
 Entity names: the user's name, else the most used signature or linking platform name, else a platform
 named by one number only, else the smallest number of the group. Counterparts with no collection
@@ -19,8 +20,10 @@ nothing is silently merged); "withheld" stays "withheld" and never joins a group
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
@@ -32,10 +35,18 @@ ENTITY_COLUMNS = ["entity", "numbers", "evidence"]
 _SIG = r"[【〖]\s*([^【】〖〗\r\n]{2,20}?)\s*[】〗]"
 _NAME = (r"(?:您在|您于|你在|在)([\u4e00-\u9fffA-Za-z]{2,12}?)(?:平台|APP|App|app)?(?:上|中|处|的)?"
          r"(?:借款|贷款|借的|申请的|账单|欠款|分期|借贷)")
+_CALLBACK_WORDS = ("致电", "回电", "来电", "联系", "拨打", "热线", "客服", "专线", "咨询", "电话")
 _CALLBACK = (r"(?:致电|回电|来电|联系(?!人)|拨打|热线|客服|专线|咨询|电话)[^\d]{0,6}"
              r"(?<!\d)(1[3-9]\d{9}|400-?\d{3}-?\d{4}|800-?\d{3}-?\d{4}|95\d{3,6}|0\d{2,3}-?\d{7,8})(?!\d)")
 _CONTRACT = r"(?:合同|借款|订单|账单|贷款|案件)(?:编号|号码|号)[:：\s]*([A-Za-z0-9][A-Za-z0-9-]{5,29})"
-_AMOUNT = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})\s*元"
+_AMOUNT = r"(\d[\d,]*\.\d\d)\s*元"  # shape checked after matching (faster than look-behinds)
+_AMOUNT_SHAPE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d\d|\d+\.\d\d")
+# kind, pattern, literals one of which a body must contain (a vectorized pre-filter)
+_PATTERNS = (("sig", _SIG, ("【", "〖")), ("name", _NAME, ("在", "于")), ("callback", _CALLBACK, _CALLBACK_WORDS),
+             ("contract", _CONTRACT, ("号",)), ("amount", _AMOUNT, ("元",)))
+# Keys that can attach an unsigned number to a group but never merge two differently named groups.
+WEAK_KEYS = ("callback", "contract", "amount")
+SAMPLE_TEXTS = 200  # distinct collection texts scanned per number (earliest first)
 
 GENERIC_SIGNATURES = {
     "温馨提示", "提示", "提醒", "通知", "重要通知", "紧急通知", "催收通知", "最后通知", "还款提醒",
@@ -48,8 +59,12 @@ _KIND_LABEL = {"sig": "signature", "label": "named platform", "callback": "callb
 
 
 class _UnionFind:
+    """Union-find over string nodes; each root remembers the names (signatures, user labels) it holds
+    so that weak keys can refuse to merge two differently named groups."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.names: dict[str, frozenset[str]] = {}
 
     def find(self, x: str) -> str:
         root = x
@@ -59,38 +74,52 @@ class _UnionFind:
             self.parent[x], x = root, self.parent[x]
         return root
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str, weak: bool = False) -> bool:
+        """Merge; a weak merge of two roots that both carry names is refused (returns False)."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        na, nb = self.names.get(ra, frozenset()), self.names.get(rb, frozenset())
+        if weak and na and nb:
+            return False
+        keep, drop = min(ra, rb), max(ra, rb)
+        self.parent[drop] = keep
+        self.names[keep] = na | nb
+        self.names.pop(drop, None)
+        return True
 
 
 def extract_keys(bodies: pd.Series) -> pd.DataFrame:
     """Distinct bodies → long frame (body, key_kind, value): the grouping evidence in each text."""
-    uniq = pd.Series(pd.unique(bodies.astype(str)), dtype=object)
-    parts = []
-    for kind, pattern in (("sig", _SIG), ("name", _NAME), ("callback", _CALLBACK),
-                          ("contract", _CONTRACT), ("amount", _AMOUNT)):
-        found = uniq.str.extractall(pattern)
-        if found.empty:
-            continue
-        values = found[0].astype(str)
-        parts.append(pd.DataFrame({"body": uniq.to_numpy()[found.index.get_level_values(0)],
-                                   "key_kind": kind, "value": values.to_numpy()}))
-    if not parts:
-        return pd.DataFrame(columns=["body", "key_kind", "value"])
-    keys = pd.concat(parts, ignore_index=True)
-    keys["value"] = keys["value"].str.strip()
+    uniq = pd.Series(pd.unique(bodies.astype(str)), dtype="str")
+    keys = _extract(uniq)
+    keys.insert(0, "body", uniq.to_numpy(dtype=object)[keys.pop("i").to_numpy(dtype=np.int64)])
+    return keys
+
+
+def _extract(uniq: pd.Series) -> pd.DataFrame:
+    """(i, key_kind, value) for distinct texts `uniq`. Each text is scanned once per pattern, and only
+    if it holds one of the pattern's literals (a vectorized pre-filter)."""
+    texts = uniq.tolist()  # plain Python strings: element access on Arrow arrays is slow
+    rows: list[tuple[int, str, str]] = []
+    for kind, pattern, literals in _PATTERNS:
+        has = uniq.str.contains("|".join(map(re.escape, literals)), regex=True)
+        rx = re.compile(pattern)
+        rows += [(i, kind, v.strip()) for i in np.flatnonzero(has.to_numpy(dtype=bool, na_value=False))
+                 for v in rx.findall(texts[i])]
+    keys = pd.DataFrame(rows, columns=["i", "key_kind", "value"])
     generic = ((keys["key_kind"].eq("sig") & keys["value"].isin(GENERIC_SIGNATURES))
                | (keys["key_kind"].eq("name") & keys["value"].isin(GENERIC_NAMES)))
-    keys = keys.loc[~generic]
+    keys = keys.loc[~generic].copy()
     is_num = keys["key_kind"].eq("callback")
     numbers = {v: normalize_number(v.replace("-", "")) for v in keys.loc[is_num, "value"].unique()}
     keys.loc[is_num, "value"] = keys.loc[is_num, "value"].map(numbers)
     amount = keys["key_kind"].eq("amount")
+    shaped = pd.Series(True, index=keys.index)
+    shaped.loc[amount] = keys.loc[amount, "value"].astype("str").str.fullmatch(_AMOUNT_SHAPE.pattern).astype(bool)
     keys.loc[amount, "value"] = keys.loc[amount, "value"].str.replace(",", "", regex=False)
     small = amount & (pd.to_numeric(keys["value"].where(amount), errors="coerce") < 100)
-    return keys.loc[~small].drop_duplicates().reset_index(drop=True)
+    return keys.loc[~small & ~(amount & ~shaped)].drop_duplicates().reset_index(drop=True)
 
 
 def read_mapping(path: str | Path) -> pd.DataFrame:
@@ -121,10 +150,23 @@ def _evidence_edges(events: pd.DataFrame) -> pd.DataFrame:
     if coll.empty:
         return pd.DataFrame(columns=["counterpart", "key_kind", "value", "messages", "first_event"])
     coll = coll.sort_values(["ts_ms", "event_id"], kind="mergesort")
-    keys = extract_keys(coll["body"])
-    pairs = (coll.groupby(["counterpart", "body"], sort=False)
-             .agg(messages=("event_id", "size"), first_event=("event_id", "first")).reset_index())
-    edges = pairs.merge(keys, on="body")
+    body_code, bodies = pd.factorize(coll["body"])
+    number_code, numbers = pd.factorize(coll["counterpart"])
+    pair = number_code.astype(np.int64) * len(bodies) + body_code
+    pairs = (pd.DataFrame({"pair": pair, "event_id": coll["event_id"].to_numpy(), "ts_ms": coll["ts_ms"].to_numpy()})
+             .groupby("pair", sort=True)
+             .agg(messages=("event_id", "size"), first_event=("event_id", "first"), first_ts=("ts_ms", "first"))
+             .reset_index())
+    pairs["i"] = pairs["pair"] % len(bodies)
+    pairs["number"] = pairs["pair"] // len(bodies)
+    # Bounded cost: each number's first SAMPLE_TEXTS distinct texts carry its signature and keys.
+    pairs = pairs.sort_values(["number", "first_ts", "i"], kind="mergesort")
+    pairs = pairs.loc[pairs.groupby("number").cumcount() < SAMPLE_TEXTS]
+    used = np.unique(pairs["i"].to_numpy())
+    keys = _extract(pd.Series(np.asarray(bodies, dtype=object)[used], dtype="str"))
+    keys["i"] = used[keys["i"].to_numpy(dtype=np.int64)]
+    pairs["counterpart"] = np.asarray(numbers, dtype=object)[pairs["number"].to_numpy()]
+    edges = pairs[["counterpart", "i", "messages", "first_event"]].merge(keys, on="i").drop(columns="i")
     edges = (edges.groupby(["counterpart", "key_kind", "value"], sort=True)
              .agg(messages=("messages", "sum"), first_event=("first_event", "min")).reset_index())
     # A named platform links numbers only if it is also a signature or is named by ≥ 2 numbers.
@@ -155,39 +197,62 @@ def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
     user_edges = pd.DataFrame({"counterpart": mapping["counterpart"], "key_kind": "user",
                                "value": mapping["entity"], "messages": 0, "first_event": ""})
     edges = pd.concat([edges, user_edges], ignore_index=True)
+    edges["counterpart"] = edges["counterpart"].astype(str)
+    # A weak key held by one number links nothing (unless it quotes a line that rings the user).
+    weak = edges["key_kind"].isin(WEAK_KEYS)
+    sharers = edges.groupby(["key_kind", "value"])["counterpart"].transform("nunique")
+    edges = edges.loc[~weak | sharers.ge(2) | (edges["key_kind"].eq("callback") & edges["value"].isin(present))]
+    uf, refused = _union(edges, present)
 
-    uf = _UnionFind()
-    for number, kind, value in edges[["counterpart", "key_kind", "value"]].itertuples(index=False):
-        member = str(number)
-        uf.find(member)
-        if kind in ("label", "own"):
-            continue
-        uf.union(member, f"{kind}\x00{value}")
-        if kind == "callback" and value in present and value != WITHHELD:
-            uf.union(str(value), member)  # the quoted line itself rings the user: same group
-
-    numbers = sorted(n for n in set(edges["counterpart"].astype(str)) | {
+    numbers = sorted(set(edges["counterpart"]) | {
         v for v in edges.loc[edges["key_kind"].eq("callback"), "value"] if v in present and v != WITHHELD})
+    out = events.copy()
     if not numbers:
-        out = events.copy()
         out["entity"] = out["counterpart"]
         return out, pd.DataFrame(columns=ENTITY_COLUMNS)
     groups = pd.DataFrame({"counterpart": numbers})
     groups["root"] = groups["counterpart"].map(uf.find)
-    edges["root"] = edges["counterpart"].astype(str).map(uf.find)
-    names = _name_groups(groups, edges)
-    groups["entity"] = groups["root"].map(names)
-
+    edges["root"] = edges["counterpart"].map(uf.find)
+    groups["entity"] = groups["root"].map(_name_groups(groups, edges))
     number_to_entity = dict(zip(groups["counterpart"], groups["entity"]))
-    out = events.copy()
     out["entity"] = out["counterpart"].map(number_to_entity).fillna(out["counterpart"])
-    return out, _entity_table(groups, edges)
+    return out, _entity_table(groups, edges, refused)
+
+
+def _union(edges: pd.DataFrame, present: set) -> tuple[_UnionFind, list[tuple[str, str, str]]]:
+    """Strong keys (user, signature) first; then weak keys, except those quoted by numbers of two or
+    more differently named groups (ambiguous: they link nothing). Returns the refused (number, kind,
+    value) edges for the evidence column."""
+    uf = _UnionFind()
+    is_weak = edges["key_kind"].isin(WEAK_KEYS).to_numpy()
+    strong = edges.loc[~is_weak & ~edges["key_kind"].isin(["label", "own"])]
+    strong = strong.sort_values(["key_kind", "value", "counterpart"], kind="mergesort")
+    for member in edges["counterpart"].tolist():
+        uf.find(member)
+    for member, kind, value in zip(*(strong[c].astype(str).tolist() for c in ("counterpart", "key_kind", "value"))):
+        node = f"{kind}\x00{value}"
+        if node not in uf.parent and node not in uf.names:
+            uf.names[node] = frozenset([node])
+        uf.union(member, node)
+    weak = edges.loc[is_weak, ["counterpart", "key_kind", "value"]].astype(str)
+    roots = weak["counterpart"].map(uf.find)
+    named = roots.where(roots.map(lambda r: bool(uf.names.get(r))))
+    ambiguous = named.groupby([weak["key_kind"], weak["value"]]).transform("nunique").ge(2)
+    refused = list(weak.loc[ambiguous].itertuples(index=False, name=None))
+    usable = weak.loc[~ambiguous].sort_values(["key_kind", "value", "counterpart"], kind="mergesort")
+    for member, kind, value in zip(*(usable[c].tolist() for c in ("counterpart", "key_kind", "value"))):
+        if not uf.union(member, f"{kind}\x00{value}", weak=True):  # a chain would bridge two names
+            refused.append((member, kind, value))
+            continue
+        if kind == "callback" and value in present and value != WITHHELD:
+            if not uf.union(value, member, weak=True):  # the quoted line itself rings the user
+                refused.append((value, kind, value))
+    return uf, refused
 
 
 def _name_groups(groups: pd.DataFrame, edges: pd.DataFrame) -> dict[str, str]:
     """root → entity name: user name, else most used signature, else a label, else smallest number."""
-    smallest = groups.groupby("root")["counterpart"].min()
-    names = smallest.to_dict()
+    names = groups.groupby("root")["counterpart"].min().to_dict()
     ranked = edges.loc[edges["key_kind"].isin(["user", "sig", "label"])]
     ranked = (ranked.groupby(["root", "key_kind", "value"], sort=True)["messages"].sum().reset_index()
               .assign(rank=lambda f: f["key_kind"].map({"user": 0, "sig": 1, "label": 2}),
@@ -197,21 +262,50 @@ def _name_groups(groups: pd.DataFrame, edges: pd.DataFrame) -> dict[str, str]:
     return names
 
 
-def _entity_table(groups: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+_MAX_LISTED = 5
+
+
+def _entity_table(groups: pd.DataFrame, edges: pd.DataFrame,
+                  refused: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """entities.csv: numbers and the evidence that grouped them (plus bridges refused)."""
     entity_of = dict(zip(groups["counterpart"], groups["entity"]))
-    edges = edges.assign(entity=edges["counterpart"].map(entity_of))
-    edges = edges.loc[edges["entity"].notna()].sort_values(["entity", "key_kind", "value", "counterpart"])
+    skip = pd.MultiIndex.from_tuples(refused) if refused else None
+    if skip is not None:
+        edges = edges.loc[~pd.MultiIndex.from_frame(edges[["counterpart", "key_kind", "value"]].astype(str)).isin(skip)]
+    rows = edges.assign(entity=edges["counterpart"].map(entity_of)).dropna(subset=["entity"])
+    rows = rows.sort_values(["entity", "key_kind", "value", "counterpart"], kind="mergesort")
     evidence: dict[str, list[str]] = {}
-    for (entity, kind, value), sub in edges.groupby(["entity", "key_kind", "value"], sort=False):
+    current: tuple | None = None
+    who: list[str] = []
+
+    def flush() -> None:
+        if current is None:
+            return
+        entity, kind, value = current
         if kind == "own":
-            n, first = sub["messages"].iloc[0], sub["first_event"].iloc[0]
-            evidence.setdefault(entity, []).append(f"{n} collection message(s) from {value} (first {first})")
-            continue
-        shown = f"【{value}】" if kind == "sig" else f"「{value}」" if kind == "label" else str(value)
-        who = ", ".join(f"{n} ({e})" if e else str(n)
-                        for n, e in sub[["counterpart", "first_event"]].itertuples(index=False))
-        verb = "quoted by" if kind == "callback" else "from"
-        evidence.setdefault(entity, []).append(f"{_KIND_LABEL[kind]} {shown} {verb} {who}")
+            line = f"collection messages from {value}: {who[0]}"
+        else:
+            shown = f"【{value}】" if kind == "sig" else f"「{value}」" if kind == "label" else str(value)
+            verb = "quoted by" if kind == "callback" else "from"
+            line = f"{_KIND_LABEL[kind]} {shown} {verb} {', '.join(who)}"
+        evidence.setdefault(entity, []).append(line)
+
+    columns = ("entity", "key_kind", "value", "counterpart", "messages", "first_event")
+    for entity, kind, value, number, n, first in zip(*(rows[c].tolist() for c in columns)):
+        if (entity, kind, value) != current:
+            flush()
+            current, who = (entity, kind, value), []
+        who.append(f"{n} (first {first})" if kind == "own" else f"{number} ({first})" if first else str(number))
+    flush()
+    notes: dict[str, list[str]] = {}
+    for number, kind, value in sorted(set(refused)):
+        ent = entity_of.get(number)
+        if ent is not None:
+            notes.setdefault(ent, []).append(f"{_KIND_LABEL[kind]} {value} ({number})")
+    for ent, items in notes.items():
+        extra = f" (+{len(items) - _MAX_LISTED} more)" if len(items) > _MAX_LISTED else ""
+        evidence.setdefault(ent, []).append("not used, also quoted for another signature: "
+                                            + "; ".join(items[:_MAX_LISTED]) + extra)
     members = groups.groupby("entity", sort=True)["counterpart"].agg(lambda s: ";".join(sorted(s)))
     return pd.DataFrame({"entity": members.index, "numbers": members.to_numpy(),
                          "evidence": ["; ".join(evidence.get(e, [])) or "grouped by the user"

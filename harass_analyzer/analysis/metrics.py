@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
-from .contacts import collection_contacts, contact_mask, incoming_contacts, sort_events
+from .contacts import collection_contacts, contact_mask, group_join, incoming_contacts, sort_events
 
 DisallowedTime = Callable[[pd.Series], pd.Series]
 
@@ -30,8 +30,7 @@ def _contacts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ids(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    ordered = sort_events(frame)
-    return ordered.groupby(keys, sort=True)["event_id"].agg(lambda s: ";".join(s.astype(str)))
+    return group_join(sort_events(frame), keys, "event_id")
 
 
 def daily_counts(events: pd.DataFrame, by: str = "entity",
@@ -101,8 +100,8 @@ def bursts(events: pd.DataFrame, n: int, minutes: float, by: str = "entity",
     d["run"] = np.cumsum(new_run)
     d = d.loc[covered]
     out = d.groupby("run", sort=True).agg(**{by: (by, "first"), "start": ("local_time", "first"),
-                                            "end": ("local_time", "last"), "count": ("event_id", "size"),
-                                            "event_ids": ("event_id", lambda s: ";".join(s.astype(str)))})
+                                            "end": ("local_time", "last"), "count": ("event_id", "size")})
+    out["event_ids"] = group_join(d, ["run"], "event_id")
     return out.sort_values([by, "start"]).reset_index(drop=True)[cols]
 
 
@@ -172,14 +171,28 @@ def contacts_after(events: pd.DataFrame, points: pd.DataFrame, by: str = "entity
     return out.reset_index()
 
 
+def has_tag(tags: pd.Series, wanted: Iterable[str]) -> pd.Series:
+    """True where the ';'-joined tags hold any of `wanted` (exact tag match, vectorized)."""
+    padded = ";" + tags.fillna("").astype(str) + ";"
+    hit = pd.Series(False, index=tags.index)
+    for tag in wanted:
+        hit |= padded.str.contains(f";{tag};", regex=False).astype(bool)
+    return hit
+
+
+def third_party_mask(contacts: pd.DataFrame, role: str) -> pd.Series:
+    """Which collection contacts are third-party contacts for this role (see third_party_contacts)."""
+    if role == "contact":
+        return pd.Series(True, index=contacts.index)
+    return has_tag(contacts["tags"], ["third_party"]) & ~contacts["is_call"]
+
+
 def third_party_contacts(events: pd.DataFrame, role: str = "debtor", by: str = "entity") -> pd.DataFrame:
     """Third-party contacts per key. role "contact": every collection contact (this phone is not the
     debtor's); role "debtor": collection messages tagged third_party (the collector says it contacted
     or will contact family, friends, the address book). Columns: by, count, event_ids."""
     inc = collection_contacts(events) if "is_call" not in events.columns else events
-    if role == "debtor":
-        tags = inc["tags"].fillna("").str.split(";")
-        inc = inc.loc[tags.map(lambda t: "third_party" in t).astype(bool) & ~inc["is_call"]]
+    inc = inc.loc[third_party_mask(inc, role)]
     if inc.empty:
         return pd.DataFrame(columns=[by, "count", "event_ids"])
     return pd.DataFrame({"count": inc.groupby(by, sort=True).size(), "event_ids": _ids(inc, [by])}).reset_index()

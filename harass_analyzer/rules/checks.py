@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import metrics
-from ..analysis.contacts import conversation_mask, local_dates, sort_events
+from ..analysis.contacts import conversation_mask, group_join, local_dates, sort_events
 from .profile import Rule, disallowed_mask
 
+_EPOCH = pd.Timestamp("1970-01-01")
 ROW_COLUMNS = ["entity", "counterpart", "window_start", "window_end", "count", "threshold", "event_ids"]
 
 
@@ -44,10 +45,10 @@ def _aggregate(hits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per group of `keys`: count, event_ids and counterparts in time order (hits already filtered)."""
     hits = sort_events(hits)
     g = hits.groupby(keys, sort=True)
+    people = hits.drop_duplicates(keys + ["counterpart"]).sort_values("counterpart", kind="mergesort")
     return pd.DataFrame({
-        "count": g.size(),
-        "event_ids": g["event_id"].agg(lambda s: ";".join(s.astype(str))),
-        "counterpart": g["counterpart"].agg(lambda s: ";".join(sorted(set(s.astype(str))))),
+        "count": g.size(), "event_ids": group_join(hits, keys, "event_id"),
+        "counterpart": group_join(people, keys, "counterpart"),
         "first": g["local_time"].first(), "last": g["local_time"].last(),
     }).reset_index()
 
@@ -109,13 +110,24 @@ def check_rolling_count(contacts: pd.DataFrame, rule: Rule, **_: object) -> pd.D
     windows = windows.loc[_compare(windows["count"], rule.op, rule.threshold)]
     if windows.empty:
         return _empty()
-    joined = windows.drop(columns="count").merge(chosen, on="entity", suffixes=("_w", ""))
-    hits = joined.loc[(joined["date"] >= joined["window_start"]) & (joined["date"] <= joined["date_w"])]
-    hits = hits.assign(period=hits["window_start"], window_last=hits["date_w"])
-    rows = _aggregate(hits, ["entity", "period", "window_last"])
+    # Events of each window by position: chosen sorted by (entity, date); windows located by searchsorted.
+    chosen = sort_events(chosen).sort_values(["entity", "date"], kind="mergesort").reset_index(drop=True)
+    codes = {e: i for i, e in enumerate(sorted(set(chosen["entity"])))}
+    day = pd.Timedelta(days=1)
+    key = chosen["entity"].map(codes).to_numpy() * 10**6 + ((chosen["date"] - _EPOCH) // day).to_numpy()
+    w_code = windows["entity"].map(codes).to_numpy() * 10**6
+    lo = np.searchsorted(key, w_code + ((windows["window_start"] - _EPOCH) // day).to_numpy(), side="left")
+    hi = np.searchsorted(key, w_code + ((windows["date"] - _EPOCH) // day).to_numpy(), side="right")
+    ids = chosen["event_id"].astype(str).tolist()
+    people = chosen["counterpart"].astype(str).tolist()
     tz = chosen["local_time"].dt.tz
-    rows["window_start"] = _localize(rows["period"], tz)
-    rows["window_end"] = _localize(rows["window_last"] + pd.Timedelta(days=1) - pd.Timedelta(seconds=1), tz)
+    rows = pd.DataFrame({
+        "entity": windows["entity"].to_numpy(), "count": hi - lo,
+        "event_ids": [";".join(ids[a:b]) for a, b in zip(lo, hi)],
+        "counterpart": [";".join(sorted(set(people[a:b]))) for a, b in zip(lo, hi)],
+        "window_start": _localize(windows["window_start"].reset_index(drop=True), tz),
+        "window_end": _localize((windows["date"] + day - pd.Timedelta(seconds=1)).reset_index(drop=True), tz),
+    })
     rows["threshold"] = rule.threshold
     return rows
 
@@ -174,18 +186,12 @@ def _per_entity(hits: pd.DataFrame, rule: Rule) -> pd.DataFrame:
 def check_tagged_content(contacts: pd.DataFrame, rule: Rule, **_: object) -> pd.DataFrame:
     """Messages carrying any of the rule's tags, counted per entity over the effective period."""
     msgs = contacts.loc[~contacts["is_call"]]
-    wanted = set(rule.params["tags"])
-    tagged = msgs["tags"].fillna("").str.split(";").map(lambda t: bool(wanted.intersection(t))).astype(bool)
-    return _per_entity(msgs.loc[tagged], rule)
+    return _per_entity(msgs.loc[metrics.has_tag(msgs["tags"], rule.params["tags"])], rule)
 
 
 def check_third_party(contacts: pd.DataFrame, rule: Rule, role: str = "debtor", **_: object) -> pd.DataFrame:
     """role contact: every collection contact; role debtor: messages tagged third_party."""
-    found = metrics.third_party_contacts(contacts, role)
-    if found.empty:
-        return _empty()
-    hits = contacts.loc[contacts["event_id"].isin(set(";".join(found["event_ids"]).split(";")))]
-    return _per_entity(hits, rule)
+    return _per_entity(contacts.loc[metrics.third_party_mask(contacts, role)], rule)
 
 
 def check_after_stop(contacts: pd.DataFrame, rule: Rule, events: pd.DataFrame,

@@ -144,8 +144,26 @@ def test_grouping_is_deterministic_under_input_order():
     first = assign_entities(make_events(rows))
     second = assign_entities(make_events(list(reversed(rows))))
     assert first[1].equals(second[1])
-    # C carries both 【XX金融】 and YY贷's callback: one group, named by the most used signature
-    assert first[1]["entity"].tolist() == ["XX金融"]
+    # YY贷 quotes C, which signs 【XX金融】: a weak key never merges two differently signed groups
+    table = first[1].set_index("entity")
+    assert table.index.tolist() == ["XX金融", "YY贷"]
+    assert table.loc["XX金融", "numbers"] == f"{B};{C}" and table.loc["YY贷", "numbers"] == A
+    assert "not used" in table.loc["XX金融", "evidence"]
+
+
+def test_weak_keys_attach_unsigned_numbers_but_never_bridge_signatures():
+    ev = make_events([
+        ("2026-03-01 09:00:00", "sms", "in", A, "received", "【XX金融】逾期应还3,256.78元"),
+        ("2026-03-01 10:00:00", "sms", "in", B, "received", "【YY贷】逾期应还3256.78元"),
+        ("2026-03-01 11:00:00", "sms", "in", C, "received", "逾期金额3256.78元 今天处理"),
+    ])
+    out, entities = assign_entities(ev)
+    assert entity_of(out, A) == "XX金融" and entity_of(out, B) == "YY贷"
+    assert entity_of(out, C) == C  # the amount is ambiguous: it links nothing
+    assert "not used, also quoted for another signature: amount 3256.78" in entities.set_index("entity").loc[
+        "XX金融", "evidence"]
+    one_lender, _ = assign_entities(ev.loc[ev["counterpart"].ne(B)])
+    assert entity_of(one_lender, C) == "XX金融"  # the same amount attaches an unsigned number
 
 
 def test_extraction_runs_on_distinct_bodies():
