@@ -58,6 +58,11 @@ def font_rc() -> dict:
 
 def woff_subset(chars: set[str]) -> bytes | None:
     """The packaged SC face cut down to `chars`, as WOFF bytes; None when the font or fontTools is missing."""
+    return _woff_subset(frozenset(chars))
+
+
+@lru_cache(maxsize=8)
+def _woff_subset(chars: frozenset[str]) -> bytes | None:
     path = packaged_font_path()
     if path is None or not chars:
         return None
