@@ -31,6 +31,8 @@ RESULT_COLUMNS = ["category", "tags", "matched_terms", "score"]
 _JOIN = ";"
 _FUNCTION_CHARS = re.compile(r"[你您他她其我的了]")
 MAX_CLASSIFIED_CHARS = 20_000
+# Loading jieba's dictionary takes ~1 s: one tokenizer per vocabulary per process, shared by classifiers.
+_TOKENIZERS: dict[tuple[str, ...], "jieba.Tokenizer"] = {}
 _JIEBA_BLOCK = jieba.re_han_default  # the runs jieba.cut segments independently
 
 
@@ -89,6 +91,8 @@ class KeywordClassifier:
     def _jieba(self) -> jieba.Tokenizer:
         """Own tokenizer with the collection vocabulary, built on first need; its cache goes to the temp dir."""
         if self._tokenizer is None:
+            self._tokenizer = _TOKENIZERS.get(tuple(self.user_words_))
+        if self._tokenizer is None:
             tokenizer = jieba.Tokenizer()
             tokenizer.tmp_dir = tempfile.gettempdir()
             logger = logging.getLogger("jieba")
@@ -101,7 +105,7 @@ class KeywordClassifier:
             for word in self.user_words_:
                 # Just frequent enough to stay whole when alone, not so frequent it swallows neighbours.
                 tokenizer.suggest_freq(word, tune=True)
-            self._tokenizer = tokenizer
+            self._tokenizer = _TOKENIZERS[tuple(self.user_words_)] = tokenizer
         return self._tokenizer
 
     # ------------------------------------------------------------------ prediction
