@@ -46,7 +46,7 @@ def facts_text(e: EntityFacts, f: ReportFacts) -> str:
                  f"单日最多 {worst[1]} 次（{worst[0]}）；其中 {e.night_in} 次在夜间 {nl}。"]
         if rules:
             lines.append("上述行为涉嫌违反：")
-            lines += [f"{i}. {r['rule']}：检出 {r['times']} 次，最多一次 {r['worst']} 次（阈值 {r['threshold']}）。"
+            lines += [f"{i}. {r['rule']}：检出 {r['times']} 处，最严重一处计 {r['worst']} 次（阈值 {r['threshold']}）。"
                       f"依据：{r['citation']}（{r['weight']}）" for i, r in enumerate(rules, 1)]
         lines.append("请求：责令其立即停止骚扰性催收，并依法依规处理。以上次数均可在所附 events.csv 中逐条核对"
                      "（含时间、号码、来源文件）。")
@@ -57,7 +57,8 @@ def facts_text(e: EntityFacts, f: ReportFacts) -> str:
                  f"up to {worst[1]} on one day ({worst[0]}); {e.night_in} came at night ({nl})."]
         if rules:
             lines.append("This appears to breach:")
-            lines += [f"{i}. {r['rule']}: flagged {r['times']} time{'s' if r['times'] != 1 else ''}, worst {r['worst']} (threshold "
+            lines += [f"{i}. {r['rule']}: flagged {r['times']} time{'s' if r['times'] != 1 else ''}, "
+                      f"worst window {r['worst']} (threshold "
                       f"{r['threshold']}). Cites: {r['citation']} ({r['weight']})" for i, r in enumerate(rules, 1)]
         lines.append("I ask that the collection harassment stop and be dealt with. Every count can be checked "
                      "record by record in the attached events.csv (time, number, source file).")

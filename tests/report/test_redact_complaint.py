@@ -83,8 +83,8 @@ def test_complaint_counts_match_csvs(tmp_path: Path, lang: str) -> None:
     viol = pd.read_csv(tmp_path / "violations.csv", encoding="utf-8-sig")
     for row in viol.itertuples():
         assert row.rule_id in text and row.citation in text
-        worst = f"最多一次 {row.count} 次（阈值 {row.threshold}）" if lang == "zh" else \
-            f"worst {row.count} (threshold {row.threshold})"
+        worst = f"最严重一处计 {row.count} 次（阈值 {row.threshold}）" if lang == "zh" else \
+            f"worst window {row.count} (threshold {row.threshold})"
         assert worst in text
     assert COLLECTOR_A in text and COLLECTOR_B in text and "events.csv" in text
 
