@@ -9,8 +9,8 @@ key, and numbers sharing a key join one entity (union-find):
   contract  a contract/loan/order number quoted (合同编号：HT20260301001)
   amount    an exact amount with cents, ≥ 100 (3,256.78元)
   user      the user's mapping file (CSV with columns number,entity): always wins for naming
-Extraction runs once per distinct text, on each number's earliest SAMPLE_TEXTS (200) distinct collection
-texts: enough to find a signature, and a bounded cost on a million messages.
+Extraction runs once per distinct text of each number's earliest SAMPLE_MESSAGES (500) collection
+messages: enough to find a signature, and a bounded cost on a million messages.
 
 Entity names: the user's name, else the most used signature or linking platform name, else a platform
 named by one number only, else the smallest number of the group. Counterparts with no collection
@@ -46,7 +46,7 @@ _PATTERNS = (("sig", _SIG, ("【", "〖")), ("name", _NAME, ("在", "于")), ("c
              ("contract", _CONTRACT, ("号",)), ("amount", _AMOUNT, ("元",)))
 # Keys that can attach an unsigned number to a group but never merge two differently named groups.
 WEAK_KEYS = ("callback", "contract", "amount")
-SAMPLE_TEXTS = 200  # distinct collection texts scanned per number (earliest first)
+SAMPLE_MESSAGES = 500  # collection messages scanned per number (earliest first)
 
 GENERIC_SIGNATURES = {
     "温馨提示", "提示", "提醒", "通知", "重要通知", "紧急通知", "催收通知", "最后通知", "还款提醒",
@@ -144,27 +144,26 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
 
 def _evidence_edges(events: pd.DataFrame) -> pd.DataFrame:
     """(counterpart, key_kind, value, messages, first_event) from incoming collection messages."""
-    coll = events.loc[events["direction"].eq("in") & events["kind"].ne("call")
-                      & events["msg_status"].eq("received") & events["category"].eq("collection")
-                      & events["counterpart"].ne(WITHHELD)]
-    if coll.empty:
+    mask = (events["direction"].eq("in") & events["kind"].ne("call") & events["msg_status"].eq("received")
+            & events["category"].eq("collection") & events["counterpart"].ne(WITHHELD)).to_numpy(dtype=bool)
+    rows = np.flatnonzero(mask)
+    if len(rows) == 0:
         return pd.DataFrame(columns=["counterpart", "key_kind", "value", "messages", "first_event"])
-    coll = coll.sort_values(["ts_ms", "event_id"], kind="mergesort")
-    body_code, bodies = pd.factorize(coll["body"])
-    number_code, numbers = pd.factorize(coll["counterpart"])
-    pair = number_code.astype(np.int64) * len(bodies) + body_code
-    pairs = (pd.DataFrame({"pair": pair, "event_id": coll["event_id"].to_numpy(), "ts_ms": coll["ts_ms"].to_numpy()})
-             .groupby("pair", sort=True)
-             .agg(messages=("event_id", "size"), first_event=("event_id", "first"), first_ts=("ts_ms", "first"))
-             .reset_index())
-    pairs["i"] = pairs["pair"] % len(bodies)
-    pairs["number"] = pairs["pair"] // len(bodies)
-    # Bounded cost: each number's first SAMPLE_TEXTS distinct texts carry its signature and keys.
-    pairs = pairs.sort_values(["number", "first_ts", "i"], kind="mergesort")
-    pairs = pairs.loc[pairs.groupby("number").cumcount() < SAMPLE_TEXTS]
-    used = np.unique(pairs["i"].to_numpy())
-    keys = _extract(pd.Series(np.asarray(bodies, dtype=object)[used], dtype="str"))
-    keys["i"] = used[keys["i"].to_numpy(dtype=np.int64)]
+    rows = rows[np.argsort(events["ts_ms"].to_numpy()[rows], kind="stable")]
+    number_code, numbers = pd.factorize(events["counterpart"].take(rows))
+    totals = np.bincount(number_code, minlength=len(numbers))
+    first_of_number = rows[np.unique(number_code, return_index=True)[1]]  # earliest row per number
+    # Bounded cost: each number's earliest SAMPLE_MESSAGES messages carry its signature and keys.
+    rank = pd.Series(number_code).groupby(number_code).cumcount().to_numpy()
+    keep = rank < SAMPLE_MESSAGES
+    rows, number_code = rows[keep], number_code[keep]
+    sample = pd.DataFrame({"number": number_code, "event_id": events["event_id"].take(rows).to_numpy(),
+                           "body": events["body"].take(rows).to_numpy()})
+    body_code, bodies = pd.factorize(sample["body"])
+    sample["i"] = body_code
+    pairs = (sample.groupby(["number", "i"], sort=True)
+             .agg(messages=("event_id", "size"), first_event=("event_id", "first")).reset_index())
+    keys = _extract(pd.Series(np.asarray(bodies, dtype=object), dtype="str"))
     pairs["counterpart"] = np.asarray(numbers, dtype=object)[pairs["number"].to_numpy()]
     edges = pairs[["counterpart", "i", "messages", "first_event"]].merge(keys, on="i").drop(columns="i")
     edges = (edges.groupby(["counterpart", "key_kind", "value"], sort=True)
@@ -180,8 +179,8 @@ def _evidence_edges(events: pd.DataFrame) -> pd.DataFrame:
     edges.loc[weak, "key_kind"] = "label"  # names the group, links nothing
     edges = (edges.groupby(["counterpart", "key_kind", "value"], sort=True)
              .agg(messages=("messages", "sum"), first_event=("first_event", "min")).reset_index())
-    own = (coll.groupby("counterpart", sort=True)
-           .agg(messages=("event_id", "size"), first_event=("event_id", "first")).reset_index())
+    own = pd.DataFrame({"counterpart": np.asarray(numbers, dtype=object), "messages": totals,
+                        "first_event": events["event_id"].take(first_of_number).to_numpy()})
     own = own.assign(key_kind="own", value=own["counterpart"])  # every collector, keyed or not
     return pd.concat([edges, own[edges.columns]], ignore_index=True)
 
@@ -273,7 +272,9 @@ def _entity_table(groups: pd.DataFrame, edges: pd.DataFrame,
     if skip is not None:
         edges = edges.loc[~pd.MultiIndex.from_frame(edges[["counterpart", "key_kind", "value"]].astype(str)).isin(skip)]
     rows = edges.assign(entity=edges["counterpart"].map(entity_of)).dropna(subset=["entity"])
-    rows = rows.sort_values(["entity", "key_kind", "value", "counterpart"], kind="mergesort")
+    rank = {"user": 0, "sig": 1, "label": 2, "callback": 3, "contract": 4, "amount": 5, "own": 6}
+    rows = rows.assign(rank=rows["key_kind"].map(rank)).sort_values(
+        ["entity", "rank", "value", "counterpart"], kind="mergesort")
     evidence: dict[str, list[str]] = {}
     current: tuple | None = None
     who: list[str] = []

@@ -75,8 +75,8 @@ def streaks(daily: pd.DataFrame, by: str = "entity") -> pd.DataFrame:
 def bursts(events: pd.DataFrame, n: int, minutes: float, by: str = "entity",
            calls_only: bool = True) -> pd.DataFrame:
     """Bursts: maximal runs of events where every event lies in some window of ≥ n events within
-    `minutes` (first to last ≤ minutes). Columns: by, start, end, count, event_ids."""
-    cols = [by, "start", "end", "count", "event_ids"]
+    `minutes` (first to last ≤ minutes). Columns: by, start, end, count, event_ids, counterparts."""
+    cols = [by, "start", "end", "count", "event_ids", "counterparts"]
     inc = _contacts(events)
     if calls_only:
         inc = inc.loc[inc["is_call"]]
@@ -102,6 +102,8 @@ def bursts(events: pd.DataFrame, n: int, minutes: float, by: str = "entity",
     out = d.groupby("run", sort=True).agg(**{by: (by, "first"), "start": ("local_time", "first"),
                                             "end": ("local_time", "last"), "count": ("event_id", "size")})
     out["event_ids"] = group_join(d, ["run"], "event_id")
+    people = d.drop_duplicates(["run", "counterpart"]).sort_values("counterpart", kind="mergesort")
+    out["counterparts"] = group_join(people, ["run"], "counterpart")
     return out.sort_values([by, "start"]).reset_index(drop=True)[cols]
 
 
@@ -173,11 +175,10 @@ def contacts_after(events: pd.DataFrame, points: pd.DataFrame, by: str = "entity
 
 def has_tag(tags: pd.Series, wanted: Iterable[str]) -> pd.Series:
     """True where the ';'-joined tags hold any of `wanted` (exact tag match, vectorized)."""
-    padded = ";" + tags.fillna("").astype(str) + ";"
-    hit = pd.Series(False, index=tags.index)
-    for tag in wanted:
-        hit |= padded.str.contains(f";{tag};", regex=False).astype(bool)
-    return hit
+    wanted = set(wanted)
+    values = tags.fillna("").astype(str)
+    matching = [v for v in pd.unique(values) if wanted.intersection(v.split(";"))]  # few distinct tag sets
+    return values.isin(matching)
 
 
 def third_party_mask(contacts: pd.DataFrame, role: str) -> pd.Series:

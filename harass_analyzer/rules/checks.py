@@ -138,9 +138,7 @@ def check_burst(contacts: pd.DataFrame, rule: Rule, **_: object) -> pd.DataFrame
     found = metrics.bursts(chosen, rule.threshold, float(rule.params["minutes"]), "entity", calls_only=False)
     if found.empty:
         return _empty()
-    counterparts = chosen.set_index("event_id")["counterpart"]
-    found["counterpart"] = found["event_ids"].map(
-        lambda ids: ";".join(sorted(set(counterparts.loc[ids.split(";")].astype(str)))))
+    found = found.rename(columns={"counterparts": "counterpart"})
     return found.rename(columns={"start": "window_start", "end": "window_end"}).assign(threshold=rule.threshold)
 
 
