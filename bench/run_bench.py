@@ -29,7 +29,7 @@ def generate(folder: Path, sms: int, calls: int, mms: int = 0, media_bytes: int 
     from harass_analyzer.synthetic import Sizes, write_export
 
     marker = folder / f".done-{sms}-{calls}-{mms}-{media_bytes}"
-    files = [folder / "sms-20241117120000.xml", folder / "calls-20241117120000.xml"]
+    files = [folder / "sms-20260412120000.xml", folder / "calls-20260412120000.xml"]
     if not marker.exists():
         shutil.rmtree(folder, ignore_errors=True)
         write_export(folder, Sizes(sms=sms, calls=calls, mms=mms, media_bytes=media_bytes, surrogate_emoji=False))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 CST = timezone(timedelta(hours=8))
-START = datetime(2024, 10, 8, tzinfo=CST)
+START = datetime(2026, 3, 2, tzinfo=CST)  # after the 2026 rules took effect
 DAYS = 40
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
@@ -49,6 +49,7 @@ ORDINARY = [
     ("13700002222", "好的，路上注意安全"),
 ]
 FRIENDS = ["13600001111", "13700002222", "+86 135 0000 3333"]
+CONTACT_NAMES = {"13600001111": "李晓明", "13700002222": "妈妈", "+86 135 0000 3333": "王姐"}
 
 
 @dataclass
@@ -64,6 +65,11 @@ def _esc(text: str) -> str:
     # Character references (&#…;) in templates are kept as written: SMS B&R writes emoji that way.
     return (text.replace("&", "&amp;").replace("&amp;#", "&#").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("\n", "&#10;"))
+
+
+def _contact(address: str) -> str:
+    name = CONTACT_NAMES.get(address)
+    return f' contact_name="{name}"' if name else ' contact_name="(Unknown)"'
 
 
 def _name(rng: random.Random) -> str:
@@ -92,13 +98,13 @@ def _sms_lines(rng: random.Random, n: int, surrogate_emoji: bool = True) -> Iter
         else:
             address, template = rng.choice(ORDINARY)
             body = template.format(tail=rng.randrange(1000, 9999), amount=rng.randrange(100, 9000),
-                                   due=f"11月{rng.randrange(1, 28)}日", code=rng.randrange(100000, 999999))
+                                   due=f"4月{rng.randrange(1, 28)}日", code=rng.randrange(100000, 999999))
             if not surrogate_emoji:
                 body = body.replace("&#55357;&#56842;", "\U0001F60A")
             ts, kind = _when(rng, 0.05), 1 if rng.random() < 0.8 or address.startswith(("95", "106")) else 2
         yield ts, (f'  <sms protocol="0" address="{_esc(address)}" date="{ts}" type="{kind}" subject="null" '
                    f'body="{_esc(body)}" toa="null" sc_toa="null" service_center="null" read="1" status="-1" '
-                   f'locked="0" date_sent="{ts if kind == 1 else 0}" sub_id="1" />\n')
+                   f'locked="0" date_sent="{ts if kind == 1 else 0}" sub_id="1"{_contact(address)} />\n')
 
 
 def _mms_lines(rng: random.Random, n: int, media_bytes: int) -> Iterator[tuple[int, str]]:
@@ -129,7 +135,7 @@ def _call_lines(rng: random.Random, n: int) -> Iterator[tuple[int, str]]:
             number, ctype = "-1", 1  # withheld caller
         duration = rng.randrange(5, 300) if ctype in (1, 2) else 0
         yield ts, (f'  <call number="{_esc(number)}" duration="{duration}" date="{ts}" type="{ctype}" '
-                   f'presentation="{3 if number == "-1" else 1}" subscription_id="1" />\n')
+                   f'presentation="{3 if number == "-1" else 1}" subscription_id="1"{_contact(number)} />\n')
 
 
 def write_export(out_dir: Path, sizes: Sizes = Sizes(), seed: int = 7) -> list[Path]:
@@ -138,7 +144,7 @@ def write_export(out_dir: Path, sizes: Sizes = Sizes(), seed: int = 7) -> list[P
     rng = random.Random(seed)
     messages = sorted(list(_sms_lines(rng, sizes.sms, sizes.surrogate_emoji)) + list(_mms_lines(rng, sizes.mms, sizes.media_bytes)))
     calls = sorted(_call_lines(rng, sizes.calls))
-    sms_path, calls_path = out_dir / "sms-20241117120000.xml", out_dir / "calls-20241117120000.xml"
+    sms_path, calls_path = out_dir / "sms-20260412120000.xml", out_dir / "calls-20260412120000.xml"
     header = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<!--Synthetic sample, harass-analyzer-->\n"
     with open(sms_path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(header + f'<smses count="{len(messages)}">\n')

@@ -52,8 +52,8 @@ def test_manifest_hashes_inputs_and_outputs(bundle: Path) -> None:
     manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"]["name"] == "harass-analyzer" and manifest["timezone"] == "Asia/Shanghai"
     inputs = {Path(i["path"]).name: i for i in manifest["inputs"]}
-    sms = inputs["sms-20241117120000.xml"]
-    assert sms["sha256"] == sha256(SAMPLE / "sms-20241117120000.xml") and sms["format"] == "sbr_xml"
+    sms = inputs["sms-20260412120000.xml"]
+    assert sms["sha256"] == sha256(SAMPLE / "sms-20260412120000.xml") and sms["format"] == "sbr_xml"
     assert sms["records"] > 0 and sms["skipped"] == 0
     outputs = {o["path"]: o for o in manifest["outputs"]}
     assert set(outputs) == {p for p in tree_hashes(bundle) if p != "manifest.json"}
