@@ -45,22 +45,22 @@ def local_dates(events: pd.DataFrame) -> pd.Series:
 
 
 # Columns metrics and checks read; narrowing first keeps row filters cheap on a million rows.
-CONTACT_COLUMNS = ["event_id", "kind", "direction", "call_status", "msg_status", "ts_ms", "counterpart",
-                   "duration_s", "category", "tags", "local_time", "entity"]
+CONTACT_COLUMNS = ["event_id", "ts_ms", "counterpart", "duration_s", "category", "tags", "local_time", "entity"]
 
 
 def incoming_contacts(events: pd.DataFrame) -> pd.DataFrame:
-    """Incoming contacts (CONTACT_COLUMNS only) with helper columns is_call, answered, unanswered,
-    conversation, date."""
-    narrow = events[[c for c in CONTACT_COLUMNS if c in events.columns]]
-    inc = narrow.loc[(events["direction"].eq("in") & contact_mask(events)).to_numpy()].copy()
-    inc["is_call"] = inc["kind"].eq("call").to_numpy(dtype=bool)
-    inc["answered"] = answered_mask(inc).to_numpy(dtype=bool)
-    inc["unanswered"] = inc["is_call"] & ~inc["answered"]
-    inc["conversation"] = conversation_mask(inc).to_numpy(dtype=bool)
+    """Incoming contacts (CONTACT_COLUMNS only) with flag columns is_call, answered, unanswered,
+    conversation, and the local date. Flags are computed before the row filter so the raw status
+    strings never need copying."""
+    keep = (events["direction"].eq("in") & contact_mask(events)).to_numpy(dtype=bool)
+    is_call = events["kind"].eq("call").to_numpy(dtype=bool)
+    answered = answered_mask(events).to_numpy(dtype=bool)
+    narrow = events[[c for c in CONTACT_COLUMNS if c in events.columns]].assign(
+        is_call=is_call, answered=answered, unanswered=is_call & ~answered,
+        conversation=conversation_mask(events).to_numpy(dtype=bool))
+    inc = narrow.loc[keep].copy()
     inc["date"] = local_dates(inc)
-    # The raw status strings are now flags; dropping them keeps later row filters cheap.
-    return inc.drop(columns=[c for c in ("kind", "direction", "call_status", "msg_status") if c in inc.columns])
+    return inc
 
 
 def collection_entities(events: pd.DataFrame) -> set[str]:

@@ -9,7 +9,7 @@ key, and numbers sharing a key join one entity (union-find):
   contract  a contract/loan/order number quoted (合同编号：HT20260301001)
   amount    an exact amount with cents, ≥ 100 (3,256.78元)
   user      the user's mapping file (CSV with columns number,entity): always wins for naming
-Extraction runs once per distinct text of each number's earliest SAMPLE_MESSAGES (500) collection
+Extraction runs once per distinct text of each number's earliest SAMPLE_MESSAGES (200) collection
 messages: enough to find a signature, and a bounded cost on a million messages.
 
 Entity names: the user's name, else the most used signature or linking platform name, else a platform
@@ -46,7 +46,7 @@ _PATTERNS = (("sig", _SIG, ("【", "〖")), ("name", _NAME, ("在", "于")), ("c
              ("contract", _CONTRACT, ("号",)), ("amount", _AMOUNT, ("元",)))
 # Keys that can attach an unsigned number to a group but never merge two differently named groups.
 WEAK_KEYS = ("callback", "contract", "amount")
-SAMPLE_MESSAGES = 500  # collection messages scanned per number (earliest first)
+SAMPLE_MESSAGES = 200  # collection messages scanned per number (earliest first)
 
 GENERIC_SIGNATURES = {
     "温馨提示", "提示", "提醒", "通知", "重要通知", "紧急通知", "催收通知", "最后通知", "还款提醒",

@@ -11,6 +11,7 @@ statutes; every row carries the rule's legal_weight so the report can say so.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..analysis.contacts import collection_contacts
@@ -30,13 +31,18 @@ __all__ = ["VIOLATION_COLUMNS", "DEFAULT_PROFILE", "LEGAL_WEIGHTS", "ROLES", "Ci
            "load_profile"]
 
 
-def _effective(contacts: pd.DataFrame, rule: Rule) -> pd.DataFrame:
-    keep = pd.Series(True, index=contacts.index)
-    if rule.effective_from is not None:
-        keep &= contacts["date"] >= pd.Timestamp(rule.effective_from)
-    if rule.effective_until is not None:
-        keep &= contacts["date"] <= pd.Timestamp(rule.effective_until)
-    return contacts.loc[keep]
+def _effective(contacts: pd.DataFrame, rule: Rule, cache: dict) -> pd.DataFrame:
+    """The contacts inside the rule's period (one filtered frame per distinct period)."""
+    period = (rule.effective_from, rule.effective_until)
+    if period not in cache:
+        keep = np.ones(len(contacts), dtype=bool)
+        dates = contacts["date"]
+        if rule.effective_from is not None:
+            keep &= (dates >= pd.Timestamp(rule.effective_from)).to_numpy()
+        if rule.effective_until is not None:
+            keep &= (dates <= pd.Timestamp(rule.effective_until)).to_numpy()
+        cache[period] = contacts if keep.all() else contacts.loc[keep]
+    return cache[period]
 
 
 def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor",
@@ -49,10 +55,11 @@ def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor"
         events, _ = assign_entities(events)
     contacts = collection_contacts(events)
     parts = []
+    periods: dict = {}
     for order, rule in enumerate(profile.rules):
         if role not in rule.roles:
             continue
-        rows = CHECKS[rule.kind](_effective(contacts, rule), rule, events=events, role=role,
+        rows = CHECKS[rule.kind](_effective(contacts, rule, periods), rule, events=events, role=role,
                                  stop_date=stop_date)
         if rows.empty:
             continue
