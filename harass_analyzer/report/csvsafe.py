@@ -35,10 +35,17 @@ def unescape_cell(value: object) -> object:
 
 
 def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every text column escaped (numeric/bool columns unchanged)."""
+    """A copy of `frame` with every text column escaped (numeric/bool columns unchanged).
+
+    Vectorized: only cells whose first character is a trigger go through `escape_cell`.
+    """
     out = frame.copy()
     for col in out.columns:
         series = out[col]
         if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            out[col] = series.map(escape_cell)
+            first = series.astype("str").str[:1]
+            risky = first.isin(TRIGGERS).to_numpy() & series.map(type, na_action="ignore").eq(str).to_numpy() \
+                if series.dtype == object else first.isin(TRIGGERS).to_numpy()
+            if risky.any():
+                out.loc[risky, col] = series[risky].map(escape_cell)
     return out

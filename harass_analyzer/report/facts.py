@@ -113,16 +113,17 @@ def _examples(msgs: pd.DataFrame) -> list[dict]:
     if msgs.empty:
         return []
     ordered = msgs.sort_values(["ts_ms", "event_id"], kind="mergesort").drop_duplicates("body")
-    tags = ordered["tags"].fillna("").astype(str).str.split(";")
-    picked: list[int] = []
+    tags = ";" + ordered["tags"].fillna("").astype(str) + ";"
+    picked: list = []
     for tag in TAG_SEVERITY:
-        hits = ordered.index[tags.map(lambda ts, t=tag: t in ts)]
-        fresh = [i for i in hits if i not in picked]
+        hits = ordered.index[tags.str.contains(f";{tag};", regex=False).to_numpy()]
+        fresh = [i for i in hits[: len(picked) + 1] if i not in picked]
         if fresh:
             picked.append(fresh[0])
-    seen = set(ordered.loc[picked, "tags"])
-    fresh_tags = [i for i in ordered.index if i not in picked and ordered.at[i, "tags"] not in seen]
-    picked += fresh_tags + [i for i in ordered.index if i not in picked and i not in fresh_tags]
+    # Then rows whose tag combination is not shown yet, then any others (each in time order).
+    rest = ordered.drop(index=picked)
+    new_combo = ~rest["tags"].isin(set(ordered.loc[picked, "tags"])).to_numpy()
+    picked += list(rest.index[new_combo][:EXAMPLES_PER_ENTITY]) + list(rest.index[~new_combo][:EXAMPLES_PER_ENTITY])
     chosen = ordered.loc[picked[:EXAMPLES_PER_ENTITY]].sort_values(["ts_ms", "event_id"], kind="mergesort")
     return [{"event_id": r.event_id, "timestamp": r.timestamp, "counterpart": r.counterpart,
              "body": r.body, "tags": r.tags} for r in chosen.itertuples()]
@@ -137,10 +138,8 @@ def _entity_facts(name: str, inc: pd.DataFrame, senders: pd.DataFrame, numbers: 
     worst = sorted(per_day.items(), key=lambda kv: (-kv[1], kv[0]))[:WORST_DAYS]
     at_night = mine.loc[night.loc[mine.index]]
     msgs = mine.loc[mine["kind"].ne("call") & mine["category"].eq("collection")]
-    tag_counts: dict[str, int] = {}
-    for tags in msgs["tags"].fillna("").astype(str):
-        for tag in filter(None, tags.split(";")):
-            tag_counts[tag] = tag_counts.get(tag, 0) + 1
+    exploded = msgs["tags"].fillna("").astype(str).str.split(";").explode()
+    tag_counts = {str(k): int(v) for k, v in exploded[exploded.ne("")].value_counts().items()}
     viol = (violations.loc[violations["entity"].astype(str).eq(name)] if violations is not None
             else pd.DataFrame())
     return EntityFacts(
