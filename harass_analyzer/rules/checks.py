@@ -183,8 +183,8 @@ def _per_entity(hits: pd.DataFrame, rule: Rule) -> pd.DataFrame:
 
 def check_tagged_content(contacts: pd.DataFrame, rule: Rule, **_: object) -> pd.DataFrame:
     """Messages carrying any of the rule's tags, counted per entity over the effective period."""
-    msgs = contacts.loc[~contacts["is_call"]]
-    return _per_entity(msgs.loc[metrics.has_tag(msgs["tags"], rule.params["tags"])], rule)
+    tagged = metrics.has_tag(contacts["tags"], rule.params["tags"]).to_numpy(dtype=bool)
+    return _per_entity(contacts.loc[tagged & ~contacts["is_call"].to_numpy(dtype=bool)], rule)
 
 
 def check_third_party(contacts: pd.DataFrame, rule: Rule, role: str = "debtor", **_: object) -> pd.DataFrame:

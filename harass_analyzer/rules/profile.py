@@ -116,9 +116,12 @@ class RuleProfile:
 def disallowed_mask(rule: Rule, local_time: pd.Series) -> pd.Series:
     """Outside every allowed window of a time_window rule. `to` is exclusive unless to_inclusive
     (22:00 exclusive: 22:00:00 is out; 21:00 inclusive: 21:00:00 is in, 21:00:01 out)."""
-    seconds = (local_time.dt.hour * 3600 + local_time.dt.minute * 60 + local_time.dt.second).to_numpy()
-    fraction = (local_time.dt.microsecond.to_numpy() > 0) | (local_time.dt.nanosecond.to_numpy() > 0)
-    weekday = local_time.dt.day_of_week.to_numpy()
+    # Wall-clock arithmetic on the naive local time in ns: seconds of day, sub-second part, weekday.
+    wall = local_time.dt.tz_localize(None) if local_time.dt.tz is not None else local_time
+    ns = wall.to_numpy().astype("datetime64[ns]").astype(np.int64)
+    whole, rest = np.divmod(ns, 1_000_000_000)
+    seconds, fraction = whole % 86400, rest > 0
+    weekday = (whole // 86400 + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
     allowed = np.zeros(len(local_time), dtype=bool)
     for win in rule.params["allowed"]:
         start, end = _seconds(win["from"]), _seconds(win["to"])
