@@ -58,6 +58,7 @@ def normalize_series(raw: pd.Series, presentation: pd.Series | None = None, regi
     mapping = {u: normalize_number(u, region) for u in uniques}
     out = raw.map(mapping)
     if presentation is not None:
-        restricted = presentation.fillna(1).astype("int64").isin([2, 3])
+        # isin on the values, not astype(int64): a damaged row may carry a presentation beyond int64.
+        restricted = presentation.fillna(1).isin([2, 3]).to_numpy(dtype=bool)
         out = out.where(~restricted, WITHHELD)
     return out
