@@ -177,11 +177,22 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     no_merge = pd.Series(dtype="int64")
     if events.empty or events["source_file"].nunique() < 2:
         return events, no_merge
+    # Calls only match calls, messages only messages: a class held by one file needs no comparison
+    # (the usual sms-*.xml + calls-*.xml pair costs nothing).
+    is_call = events["kind"].eq("call").to_numpy()
+    maybe = np.zeros(len(events), dtype=bool)
+    for mask in (is_call, ~is_call):
+        if events.loc[mask, "source_file"].nunique() > 1:
+            maybe |= mask
+    if not maybe.any():
+        return events, no_merge
+    subset = events.loc[maybe]
     second = events["ts_ms"] // 1000
-    rough = pd.util.hash_pandas_object(pd.DataFrame({"s": second, "c": events["counterpart"], "b": events["body"]}),
-                                       index=False)
-    files_per_hash = events["source_file"].groupby(rough.to_numpy()).nunique()
-    shared = rough.map(files_per_hash).to_numpy() > 1
+    rough = pd.util.hash_pandas_object(pd.DataFrame({"s": second[maybe], "c": subset["counterpart"],
+                                                     "b": subset["body"]}), index=False)
+    files_per_hash = subset["source_file"].groupby(rough.to_numpy()).nunique()
+    shared = np.zeros(len(events), dtype=bool)
+    shared[np.flatnonzero(maybe)] = rough.map(files_per_hash).to_numpy() > 1
     if not shared.any():
         return events, no_merge
     # Keep the most precise copy: databases and XML hold milliseconds, CSV and vMessage only seconds.
