@@ -95,7 +95,8 @@ def plot_daily(ax: Axes, daily: pd.DataFrame, lang: str = "zh") -> Axes:
     for key in SERIES:
         values = daily[key].to_numpy() if key in daily else np.zeros(len(daily))
         if values.any():
-            ax.bar(daily.index, values, bottom=bottom, label=t[key], color=COLORS[key], width=0.85)
+            nz = values != 0  # zero-height bars draw nothing but cost: dates 1996..2099 made 150,000 of them
+            ax.bar(daily.index[nz], values[nz], bottom=bottom[nz], label=t[key], color=COLORS[key], width=0.85)
         bottom = bottom + values
     _date_axis(ax, bottom.max() if len(bottom) else 0)
     ax.set_title(t["daily_title"])
@@ -177,7 +178,8 @@ def plot_entity_daily(ax: Axes, daily: pd.DataFrame, name: str, lang: str = "zh"
     for key in ("coll_msgs", "coll_calls", "other_msgs"):
         values = daily[key].to_numpy()
         if values.any():
-            ax.bar(daily.index, values, bottom=bottom, color=COLORS[key], label=t[key], width=0.85)
+            nz = values != 0  # only days with contact get a bar (see plot_daily)
+            ax.bar(daily.index[nz], values[nz], bottom=bottom[nz], color=COLORS[key], label=t[key], width=0.85)
         bottom = bottom + values
     _date_axis(ax, bottom.max() if len(bottom) else 0)
     ax.set_title(t["entity_title"].format(name=name))
