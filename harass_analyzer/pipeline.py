@@ -133,8 +133,9 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
     frames = []
     inputs = []
     for path, imp in found:
-        files = [{"path": str(f), "sha256": sha256_file(f), "bytes": f.stat().st_size}
-                 for f in imp.evidence_files(path)]
+        evidence = imp.evidence_files(path)
+        stats = [(f.stat().st_size, f.stat().st_mtime_ns) for f in evidence]
+        files = [{"path": str(f), "sha256": sha256_file(f), "bytes": size} for f, (size, _) in zip(evidence, stats)]
         before = len(issues)
         frame = imp.read(path, ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map))
         rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame),
@@ -144,9 +145,11 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
         frames.append(frame)
         if progress:
             progress(path)
-        # Hash again after reading: evidence must be unchanged by the run.
-        for entry in files:
-            if sha256_file(Path(entry["path"])) != entry["sha256"]:
+        # Evidence must not change under the run: size and modification time are checked after reading
+        # (a second full hash would double the I/O on multi-GB exports; the tests hash before/after).
+        for entry, before_stat in zip(files, stats):
+            after = Path(entry["path"]).stat()
+            if (after.st_size, after.st_mtime_ns) != before_stat:
                 raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
     frames = [f for f in frames if len(f)]
     raw = pd.concat(frames, ignore_index=True) if frames else empty_raw_frame().assign(_input=0)

@@ -8,17 +8,31 @@ disallowed hours (default GB/T 45251-2025: local time ≥ 22:00 or < 08:00).
 """
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 
 from ..schema import SENDER_COLUMNS
 from ..timeconv import iso_strings
 
 
+_INCOMING_CACHE: list = [None, None, None]  # (weakref to events, its columns, result)
+
+
 def incoming(events: pd.DataFrame) -> pd.DataFrame:
-    """Incoming contact: calls, and messages that were received (drafts/failed are never contact)."""
+    """Incoming contact: calls, and messages that were received (drafts/failed are never contact).
+
+    The same events frame is asked for by senders, charts and report facts; the selection (a copy of a
+    million-row frame) is made once per frame object.
+    """
+    ref, columns, cached = _INCOMING_CACHE
+    if ref is not None and ref() is events and columns == tuple(events.columns):
+        return cached
     is_msg = events["kind"].ne("call")
     received = ~is_msg | events["msg_status"].isin(["received", "unknown"])
-    return events.loc[events["direction"].eq("in") & received]
+    result = events.loc[events["direction"].eq("in") & received]
+    _INCOMING_CACHE[:] = [weakref.ref(events), tuple(events.columns), result]
+    return result
 
 
 def night_mask(local_time: pd.Series, night_start: int = 22, night_end: int = 8) -> pd.Series:

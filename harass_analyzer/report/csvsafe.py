@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
@@ -47,5 +48,9 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
             risky = first.isin(TRIGGERS).to_numpy() & series.map(type, na_action="ignore").eq(str).to_numpy() \
                 if series.dtype == object else first.isin(TRIGGERS).to_numpy()
             if risky.any():
-                out.loc[risky, col] = series[risky].map(escape_cell)
+                # Plain numbers (+8613800138000, -1) are data, not formulas: leave them in C, not Python.
+                numeric = series[risky].astype("str").str.fullmatch(_PLAIN_NUMBER.pattern).fillna(False).to_numpy()
+                idx = np.flatnonzero(risky)[~numeric]
+                if len(idx):
+                    out.iloc[idx, out.columns.get_loc(col)] = series.iloc[idx].map(escape_cell).to_numpy()
     return out

@@ -21,13 +21,23 @@ from .markdown import render_markdown
 from .redact import redact
 
 
+def format_durations(values: pd.Series) -> pd.Series:
+    """Seconds as text: whole numbers without a decimal point, others as %g, missing as ""."""
+    out = pd.Series("", index=values.index, dtype="object")
+    whole = values.notna() & values.eq(values.round())
+    out[whole] = values[whole].astype("int64").astype(str)
+    other = values.notna() & ~whole
+    out[other] = values[other].map("{:g}".format)
+    return out
+
+
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
     """events.csv: contract columns, then the extras that exist."""
     frame = events.copy()
     for col in EXTRA_COLUMNS:
         if col not in frame:
             frame[col] = ""
-    frame["duration_s"] = frame["duration_s"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    frame["duration_s"] = format_durations(frame["duration_s"])
     return frame[EVENT_COLUMNS + EXTRA_COLUMNS]
 
 
