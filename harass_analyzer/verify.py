@@ -7,21 +7,13 @@ one the tool wrote.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from .errors import UnreadableSource
+from .pipeline import sha256_file
 
 MANIFEST = "manifest.json"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _load_manifest(bundle: Path) -> list[dict]:
@@ -61,7 +53,7 @@ def verify_bundle(bundle: Path) -> list[str]:
             problems.append(f"missing: {rel}")
             continue
         try:
-            actual = _sha256(path)
+            actual = sha256_file(path)
         except OSError as exc:
             problems.append(f"unreadable: {rel} ({exc.strerror or exc})")
             continue

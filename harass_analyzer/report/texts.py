@@ -1,13 +1,8 @@
 """Report wording in Chinese (default) and English; `{name}` placeholders are filled with str.format."""
 from __future__ import annotations
 
-WEIGHT_LABELS = {
-    "statute": ("法律", "statute"),
-    "regulation": ("法规/监管规定", "regulation"),
-    "national_standard": ("推荐性国家标准", "national standard (recommended)"),
-    "self_regulation": ("行业自律规范", "industry self-regulation"),
-    "heuristic": ("本工具的经验阈值（非法律规定）", "this tool's heuristic (not a legal rule)"),
-}
+from ..rules.text import WEIGHT_LABELS  # one wording of legal weights for listing and report
+
 TAG_LABELS = {
     "violence": ("暴力威胁", "threat of violence"), "impersonation": ("冒充公检法", "impersonating officials"),
     "exposure": ("扬言曝光/爆通讯录", "threat to expose"), "legal_threat": ("诉讼威胁", "legal threat"),
