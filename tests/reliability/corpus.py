@@ -245,6 +245,8 @@ CASES: list[Case] = [
     Case("sbr_dates_zero_negative_9999_text", write("sms.xml", BAD_DATES), events=1,
          issues=("not epoch milliseconds", "not epoch milliseconds", "outside 1995", "outside 1995",
                  "outside 1995"), charts=True),
+    Case("sbr_dates_spanning_a_century", write("sms.xml", sbr_sms(2, date=lambda i: ["820454400000", "4070908800000"][i])),
+         events=2, charts=True),  # 1996 and 2099: the daily charts must not draw 38,000 days of bars
     Case("sbr_calls_numbers_with_letters", write("calls.xml", CALLS_ODD), events=3),
     Case("sbr_10mb_body", _huge_body, events=2, charts=True),
     # --- hostile XML -----------------------------------------------------------------------------------

@@ -11,10 +11,12 @@ import io
 import random
 import re
 import shutil
+import signal
 import sqlite3
 import tarfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -276,3 +278,18 @@ def run_importer(importer_name: str, path: Path) -> tuple[str, int]:
     except Exception as exc:  # noqa: BLE001 - that is the point: anything else is a crash
         raise Crash(f"{importer_name} on {path}: {type(exc).__name__}: {exc}") from exc
     return "read", len(frame)
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Fail with TimeoutError (a hang) when the block runs longer than `seconds` (main thread, POSIX)."""
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError(f"no result after {seconds}s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -5,9 +5,6 @@ half bundle, and the inputs byte-identical afterwards.
 from __future__ import annotations
 
 import importlib
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -17,23 +14,10 @@ from typer.testing import CliRunner
 from harass_analyzer.cli import app
 from tests.importers.make_fixtures import tree_hashes
 from tests.reliability.corpus import CASES, HELD, Case
+from tests.reliability.fuzz_core import time_limit
 
 LIMIT_S = 60
 runner = CliRunner()
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    def hung(signum: int, frame: object) -> None:
-        raise TimeoutError(f"no result after {seconds}s: a hang")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def hashes(paths: list[Path]) -> dict[str, str]:
