@@ -255,6 +255,8 @@ def clean_number(value: object) -> tuple[str, str | None]:
             whole = Decimal(text)
         except InvalidOperation:
             return text, None
+        if not whole.is_finite() or whole.adjusted() > 20:  # 1E+999999999 would be a billion-digit int
+            return text, f"number {text!r} is in scientific notation and too large for a phone number"
         if whole == whole.to_integral_value() and len(digits) >= len(str(int(whole))):
             return str(int(whole)), None
         return text, f"number {text!r} is in scientific notation: Excel dropped its last digits (not guessed)"

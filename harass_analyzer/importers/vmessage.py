@@ -57,7 +57,7 @@ def decode_value(params: dict[str, str], value: str) -> str:
         return value
     try:
         return raw.decode(charset)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):  # unknown charset, bad bytes, or a NUL inside the CHARSET name
         return raw.decode("utf-8", errors="replace")
 
 
