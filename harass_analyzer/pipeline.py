@@ -175,7 +175,7 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     only merges with the n-th copy in another. A cheap hash finds the few rows whose key occurs in more
     than one file; only those go through the exact comparison.
     """
-    events = events.copy()
+    events = events.copy(deep=False)  # copy-on-write (pandas 3): no million-row copy
     events["also_in"] = ""
     no_merge = pd.Series(dtype="int64")
     if events.empty or events["source_file"].nunique() < 2:

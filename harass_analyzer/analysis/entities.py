@@ -205,7 +205,7 @@ def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
 
     numbers = sorted(set(edges["counterpart"]) | {
         v for v in edges.loc[edges["key_kind"].eq("callback"), "value"] if v in present and v != WITHHELD})
-    out = events.copy()
+    out = events.copy(deep=False)  # copy-on-write (pandas 3): columns are replaced, never mutated
     if not numbers:
         out["entity"] = out["counterpart"]
         return out, pd.DataFrame(columns=ENTITY_COLUMNS)

@@ -16,7 +16,7 @@ __all__ = ["KeywordClassifier", "OFFICIAL_SENDERS", "TAGS", "classify_events"]
 def classify_events(events: pd.DataFrame, classifier: KeywordClassifier | None = None) -> pd.DataFrame:
     """Return a copy of `events` with category, tags, matched_terms, score; calls get other/""/""/0."""
     classifier = classifier if classifier is not None else KeywordClassifier().fit()
-    out = events.copy()
+    out = events.copy(deep=False)  # copy-on-write (pandas 3): columns are replaced, never mutated
     is_msg = out["kind"].ne("call").to_numpy()
     sender_column = "counterpart" if "counterpart" in out.columns else "counterpart_raw"
     senders = out.loc[is_msg, sender_column] if sender_column in out.columns else None

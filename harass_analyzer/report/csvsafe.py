@@ -40,7 +40,7 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Vectorized: only cells whose first character is a trigger go through `escape_cell`.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write (pandas 3)
     for col in out.columns:
         series = out[col]
         if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):

@@ -33,7 +33,7 @@ def format_durations(values: pd.Series) -> pd.Series:
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
     """events.csv: contract columns, then the extras that exist."""
-    frame = events.copy()
+    frame = events.copy(deep=False)  # copy-on-write (pandas 3)
     for col in EXTRA_COLUMNS:
         if col not in frame:
             frame[col] = ""

@@ -134,7 +134,7 @@ def redact(analysis):
     names = person_names(events["body"]) | person_names(events.loc[~is_third, "contact_name"]) | contact_names
     masker = Masker(collectors, third, names, keep_words=collector_set)
 
-    ev = events.copy()
+    ev = events.copy(deep=False)  # copy-on-write (pandas 3)
     ev["counterpart_raw"] = ev["counterpart_raw"].where(~is_third, ev["counterpart"].map(mask_number))
     ev["counterpart"] = _mask_numbers(ev["counterpart"], third)
     ev["contact_name"] = ev["contact_name"].map(masker.text).where(~is_third, ev["contact_name"].map(
