@@ -78,7 +78,7 @@ def bench_media(data_dir: Path, total_mb: list[int]) -> list[dict]:
     for mb in total_mb:
         per_part = 4 * 1024 * 1024  # 4 MB of base64 per MMS image
         mms = max(1, mb * 1024 * 1024 // per_part)
-        files = [str(p) for p in generate(data_dir / f"media{mb}", 2_000, 200, mms=mms, media_bytes=per_part * 3 // 4)]
+        files = [str(p) for p in generate(data_dir / f"media{mb}", 2_000, 200, mms=mms, media_bytes=per_part)]
         size = sum(Path(f).stat().st_size for f in files) / 1e6
         out = Path(tempfile.mkdtemp(prefix="bench-media-"))
         try:

@@ -57,7 +57,7 @@ class Sizes:
     sms: int = 600
     calls: int = 400
     mms: int = 3
-    media_bytes: int = 2048  # base64 payload per MMS image part
+    media_bytes: int = 2048  # base64 characters per MMS image part
     surrogate_emoji: bool = True  # emoji as `&#55357;&#56842;` (real app setting; bare lxml cannot read it)
 
 
