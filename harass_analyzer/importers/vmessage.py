@@ -133,7 +133,11 @@ class VMessageImporter(Importer):
                 if name == "TEL" and not card["tel"]:
                     card["tel"] = value.strip()
                 elif name == "FN" or name == "N" and not card["name"]:
-                    card["name"] = " ".join(p for p in decode_value(params, value).split(";") if p.strip())
+                    try:
+                        decoded = decode_value(params, value)
+                    except ValueError:  # binascii.Error or non-ASCII BASE64: keep the raw text as the name
+                        decoded = value
+                    card["name"] = " ".join(p for p in decoded.split(";") if p.strip())
             i += 1
         record["cards"].append(card)
         return i
