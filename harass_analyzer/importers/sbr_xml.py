@@ -45,7 +45,7 @@ class SbrXmlImporter(Importer):
     def count(self, path: Path, ctx: ReadContext) -> int:
         cols = _Columns()
         self._iter(path, ctx, str(path), cols)
-        return len(cols.tag)
+        return cols.count
 
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         source = ctx.source_name or str(path)
@@ -60,11 +60,11 @@ class SbrXmlImporter(Importer):
             return
         except etree.XMLSyntaxError as exc:
             line = exc.position[0] if exc.position else 0
-            done = len(cols.tag)
+            done = cols.count
             ctx.issues.add(src, f"line {line}", f"XML broken here ({exc.msg}); the {done} complete records "
                            "before it were imported, records after it only as far as recovery mode could read")
-        kept = len(cols.tag)
-        after = _Columns()
+        kept = cols.count
+        after = _Columns(batch_records=0)  # rows are copied one by one below: keep them as lists
         try:
             self._parse(path, after, recover=True)
         except etree.XMLSyntaxError as exc:  # recovery gives up: keep what it had
@@ -92,6 +92,8 @@ class SbrXmlImporter(Importer):
         tag_, line_, date_, addr_, typ_, body_, dur_, name_, pres_ = (
             cols.tag.append, cols.line.append, cols.date.append, cols.addr.append, cols.typ.append,
             cols.body.append, cols.dur.append, cols.name.append, cols.pres.append)
+        flush_every = cols.batch_records
+        seen = 0
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of new strings trigger full collections that find nothing to free
         try:
@@ -129,6 +131,10 @@ class SbrXmlImporter(Importer):
                     el.clear()
                     while el.getprevious() is not None:
                         del el.getparent()[0]
+                    seen += 1
+                    if seen == flush_every:  # bounded Python lists: convert this batch to Arrow
+                        cols.flush()
+                        seen = 0
         finally:
             if gc_was_on:
                 gc.enable()
@@ -149,9 +155,18 @@ def _mms_address_body(el: etree._Element, box: str | None, address: str | None, 
 
 
 class _Columns:
-    """Raw attribute strings per record, as lists (one list per column, no per-record objects)."""
+    """Raw attribute strings per record, as lists (one list per column, no per-record objects); every
+    `batch_records` records the lists are converted to Arrow arrays and emptied, so the Python strings of
+    at most one batch are alive at a time."""
 
-    def __init__(self) -> None:
+    TYPES = {"tag": pa.string(), "line": pa.int64(), "date": pa.string(), "addr": pa.large_string(),
+             "typ": pa.string(), "body": pa.large_string(), "dur": pa.string(), "name": pa.large_string(),
+             "pres": pa.string()}
+
+    BATCH_RECORDS = 65536
+
+    def __init__(self, batch_records: int | None = None) -> None:
+        self.batch_records = self.BATCH_RECORDS if batch_records is None else batch_records
         self.tag: list = []
         self.line: list = []
         self.date: list = []
@@ -161,15 +176,36 @@ class _Columns:
         self.dur: list = []
         self.name: list = []
         self.pres: list = []
+        self._batches: dict[str, list] = {name: [] for name in self.TYPES}
+        self._flushed = 0
+
+    @property
+    def count(self) -> int:
+        return self._flushed + len(self.tag)
+
+    def flush(self) -> None:
+        if not self.tag:
+            return
+        self._flushed += len(self.tag)
+        for name, kind in self.TYPES.items():
+            values = getattr(self, name)
+            self._batches[name].append(pa.array(values, kind))
+            values.clear()  # the same list object: the parse loop's bound appends stay valid
+
+    def column(self, name: str) -> pa.Array:
+        """All values of one column as one Arrow array; its batches are released."""
+        self.flush()
+        chunks, self._batches[name] = self._batches[name], []
+        return pa.chunked_array(chunks, self.TYPES[name]).combine_chunks()
 
     def copy_row(self, other: "_Columns", i: int) -> None:
-        for key, values in vars(self).items():
-            values.append(getattr(other, key)[i])
+        for key in self.TYPES:
+            getattr(self, key).append(getattr(other, key)[i])
 
     def frame(self, source: str, fmt: str, ctx: ReadContext) -> pd.DataFrame:
         """Columns → raw event frame with Arrow kernels (C++), releasing each Python list once converted:
         a million records cost about a second and no second copy of every string."""
-        n = len(self.tag)
+        n = self.count
         if not n:
             return empty_raw_frame()
         tag = _strings(self, "tag")
@@ -179,12 +215,10 @@ class _Columns:
         for code in range(len(codes.dictionary)):
             where = tag_codes == code
             ordinal[where] = np.arange(1, int(where.sum()) + 1)
-        line = pa.array(self.line, pa.int64())
-        self.line = []
+        line = self.column("line")
         refs = pc.binary_join_element_wise(tag, "[", pc.cast(pa.array(ordinal), pa.string()), "] line ",
                                            pc.cast(line, pa.string()), "")
-        ts, keep = _epoch_ms(self.date, refs, tag, source, ctx)
-        self.date = []
+        ts, keep = _epoch_ms(self.column("date"), refs, tag, source, ctx)
         typ = pc.fill_null(_strings(self, "typ"), "")
         key = pc.dictionary_encode(pc.binary_join_element_wise(tag, typ, ":"))
         pairs = [_TYPE_TABLE.get(tuple(k.split(":", 1)), _UNKNOWN) for k in key.dictionary.to_pylist()]
@@ -199,7 +233,7 @@ class _Columns:
             "kind": tag, "direction": direction,
             "call_status": pc.if_else(is_call, status, ""), "msg_status": pc.if_else(is_call, "", status),
             "ts_ms": ts, "counterpart_raw": pc.fill_null(_strings(self, "addr"), ""),
-            "contact_name": _text_column(_strings(self, "name")), "body": _text_column(_strings(self, "body", pa.large_string())),
+            "contact_name": _text_column(_strings(self, "name")), "body": _text_column(_strings(self, "body")),
             "duration_s": pc.if_else(is_call, duration, pa.scalar(None, pa.float64())),
             "source_file": pa.array([source] * 1, pa.string()).take(np.zeros(n, dtype=np.int64)),
             "source_ref": refs, "source_format": pa.array([fmt], pa.string()).take(np.zeros(n, dtype=np.int64)),
@@ -212,11 +246,10 @@ class _Columns:
         return frame
 
 
-def _strings(cols: "_Columns", name: str, kind: pa.DataType = pa.string()) -> pa.Array:
-    """One column list → Arrow strings; the list is dropped at once (peak memory)."""
-    values = getattr(cols, name)
-    setattr(cols, name, [])
-    return pa.array(values, kind)
+def _strings(cols: "_Columns", name: str, kind: pa.DataType | None = None) -> pa.Array:
+    """One column → Arrow strings, its Python lists and batches released."""
+    values = cols.column(name)
+    return values if kind is None or values.type == kind else pc.cast(values, kind)
 
 
 def _numbers(cols: "_Columns", name: str, kind: pa.DataType) -> pa.Array:
@@ -239,15 +272,15 @@ def _text_column(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_in(filled, value_set=pa.array(sorted(NULLS - {None}), values.type)), empty, filled)
 
 
-def _epoch_ms(dates: list, refs: pa.Array, tag: pa.Array, source: str, ctx: ReadContext):
+def _epoch_ms(raw: pa.Array, refs: pa.Array, tag: pa.Array, source: str, ctx: ReadContext):
     """`date` attributes → int64 epoch ms, and a keep-mask (None when all are valid); bad ones are issues."""
-    raw = pa.array(dates, pa.string())
     try:
         ts = pc.cast(raw, pa.int64())
         if ts.null_count == 0:  # a missing `date` casts to null: that record goes the slow way below
             return ts, None
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
+    dates = raw.to_pylist()
     parsed = pd.to_numeric(pd.Series(dates, dtype="object"), errors="coerce")
     good = (parsed.notna() & (parsed == parsed.round()) & (parsed.abs() < 2**62)).to_numpy()
     for i in np.flatnonzero(~good):

@@ -168,3 +168,20 @@ def test_sniff_is_by_content_not_name(tmp_path: Path) -> None:
     assert isinstance(detect(disguised), SbrXmlImporter)
     html = _write(tmp_path, b"<html><body>sms</body></html>", "sms-2024.xml")
     assert not isinstance(detect(html), SbrXmlImporter)
+
+
+@pytest.mark.parametrize("batch", [1, 7, 1000])
+def test_batched_conversion_gives_the_same_frame(fixtures_dir: Path, tmp_path: Path, monkeypatch, batch: int) -> None:
+    from harass_analyzer.importers import sbr_xml
+
+    records = [SMS.format(a="13800138000", d=1700000000000 + i, b=f"第{i}条&#10;x") for i in range(50)]
+    records.insert(20, SMS.format(a="1", d="bad", b="x"))
+    path = _write(tmp_path, _doc(*records))
+    names = ("sbr_sms_mobilecombackup_v7.21.xml", "sbr_calls_mobilecombackup.xml")
+    whole, whole_issues = read(path)
+    expected = {name: read(fixtures_dir / name)[0] for name in names}
+    monkeypatch.setattr(sbr_xml._Columns, "BATCH_RECORDS", batch)
+    batched, batched_issues = read(path)
+    assert whole.equals(batched) and whole_issues == batched_issues and len(whole) == 50
+    for name in names:
+        assert read(fixtures_dir / name)[0].equals(expected[name])
