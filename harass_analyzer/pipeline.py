@@ -215,6 +215,19 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return events.drop(index=dropped), merged_per_input
 
 
+def sort_by_time(events: pd.DataFrame) -> pd.DataFrame:
+    """Stable sort on ts_ms (ties keep input order), one column at a time so that at most one extra
+    column is alive, not a second copy of the whole table."""
+    order = np.argsort(events["ts_ms"].to_numpy(), kind="stable")
+    if (order == np.arange(len(order))).all():
+        return events.reset_index(drop=True)
+    events = events.reset_index(drop=True)
+    for col in list(events.columns):
+        events[col] = events[col].take(order).to_numpy() if events[col].dtype.kind in "biufM" \
+            else events[col].take(order).reset_index(drop=True)
+    return events
+
+
 def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_map: dict | None = None,
                 classifier: object | None = None,
                 progress: Callable[[Path], None] | None = None) -> LoadResult:
@@ -231,11 +244,13 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
     raw = _drop_implausible_times(raw, issues)
     raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
     events, merged = merge_duplicates(raw)
+    del raw  # the merged frame shares its columns (copy-on-write); nothing else may keep them alive
     for idx, count in merged.items():
         inputs[int(idx)].merged = int(count)
-    events = events.sort_values("ts_ms", kind="mergesort").reset_index(drop=True)
+    events = sort_by_time(events)
     width = max(6, len(str(len(events))))
-    events.insert(0, "event_id", ["E" + str(i + 1).zfill(width) for i in range(len(events))])
+    ids = pd.Series(np.arange(1, len(events) + 1)).astype("str").str.zfill(width)
+    events.insert(0, "event_id", ("E" + ids).to_numpy())
     events["local_time"] = local_times(events["ts_ms"], tz)
     events["timestamp"] = iso_strings(events["local_time"])
     events = classify_events(events, classifier)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 APPLE_EPOCH_S = 978307200  # 2001-01-01T00:00:00Z in Unix seconds
 
@@ -30,31 +31,33 @@ def local_times(ts_ms: pd.Series | np.ndarray, tz: str) -> pd.Series:
 def iso_strings(local: pd.Series) -> pd.Series:
     """Local datetimes → '2024-11-03T22:15:07+08:00' (second precision, offset with colon).
 
-    numpy formats the wall-clock part in C; the offset is formatted once per distinct offset.
+    The 25 ASCII bytes of each row are written digit by digit with integer arithmetic into one buffer
+    that Arrow takes as a string array: no Python string per row and no large temporaries.
     """
-    if len(local) == 0:
-        return pd.Series([], dtype="object", index=local.index)
+    n = len(local)
+    if n == 0:
+        return pd.Series([], dtype="str", index=local.index)
     naive_local = local.dt.tz_localize(None).to_numpy().astype("datetime64[s]")
     naive_utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[s]")
     offset_s = (naive_local - naive_utc).astype("int64")
-    wall = np.datetime_as_string(naive_local, unit="s")
-    uniques, inverse = np.unique(offset_s, return_inverse=True)
-    labels = np.array([_offset_label(int(v)) for v in uniques])
-    offsets = labels[inverse]
-    if wall.dtype != np.dtype("<U19") or offsets.dtype != np.dtype("<U6"):  # years outside 0–9999
-        return pd.Series(np.char.add(wall, offsets), index=local.index).astype("str")
-    # Fixed-width UTF-32 arrays: join them as a memory copy instead of one Python string at a time.
-    n = len(wall)
-    joined = np.empty((n, 25), dtype=np.uint32)
-    joined[:, :19] = wall.view(np.uint32).reshape(n, 19)
-    joined[:, 19:] = offsets.view(np.uint32).reshape(n, 6)
-    return pd.Series(joined.view("<U25").ravel(), index=local.index).astype("str")
-
-
-def _offset_label(seconds: int) -> str:
-    sign = "+" if seconds >= 0 else "-"
-    minutes = abs(seconds) // 60
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    offset_min = offset_s // 60
+    year = local.dt.year.to_numpy()
+    if year.min() < 0 or year.max() > 9999 or (offset_s % 60).any():  # odd historical (LMT) offsets
+        return pd.Series([t.isoformat(timespec="seconds") for t in local], index=local.index, dtype="str")
+    buf = np.empty((n, 25), dtype=np.uint8)
+    fields = ((year, 0, 4), (local.dt.month.to_numpy(), 5, 2), (local.dt.day.to_numpy(), 8, 2),
+              (local.dt.hour.to_numpy(), 11, 2), (local.dt.minute.to_numpy(), 14, 2),
+              (local.dt.second.to_numpy(), 17, 2), (np.abs(offset_min) // 60, 20, 2), (np.abs(offset_min) % 60, 23, 2))
+    for values, start, width in fields:
+        values = values.astype(np.int64)
+        for k in range(width):
+            buf[:, start + width - 1 - k] = 48 + (values // 10 ** k) % 10
+    for col, char in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":")):
+        buf[:, col] = ord(char)
+    buf[:, 19] = np.where(offset_min >= 0, ord("+"), ord("-"))
+    offsets = pa.py_buffer(np.arange(0, 25 * (n + 1), 25, dtype=np.int32))
+    arrow = pa.StringArray.from_buffers(n, offsets, pa.py_buffer(buf))
+    return pd.Series(pd.array(arrow, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=local.index)
 
 
 def parse_local_strings(values: pd.Series, tz: str, fmt: str | None = None) -> pd.Series:
