@@ -24,7 +24,7 @@ def classify_events(events: pd.DataFrame, classifier: KeywordClassifier | None =
     defaults = {"category": "other", "tags": "", "matched_terms": "", "score": 0.0}
     for column in RESULT_COLUMNS:
         values = pd.Series(defaults[column], index=out.index,
-                           dtype="float64" if column == "score" else object)
+                           dtype="float64" if column == "score" else "str")
         values.loc[is_msg] = result[column].to_numpy()
         out[column] = values
     return out

@@ -55,10 +55,15 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
             columns[str(name)] = pa.array(col.map({True: "True", False: "False"}).astype("str"), type=pa.string())
         elif pd.api.types.is_numeric_dtype(col.dtype):
             columns[str(name)] = pa.array(col, from_pandas=True)
+        elif col.dtype == object:
+            values = col.to_numpy(dtype=object)
+            try:  # usually all str/None already: converted in C++
+                columns[str(name)] = pa.array(values, type=pa.string(), from_pandas=True)
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                columns[str(name)] = pa.array([v if v is None or isinstance(v, str) else str(v) for v in values],
+                                              type=pa.string(), from_pandas=True)
         else:
-            columns[str(name)] = pa.array(col.astype("object").where(col.notna(), None).map(
-                lambda v: v if v is None or isinstance(v, str) else str(v)), type=pa.string(), from_pandas=True) \
-                if col.dtype == object else pa.array(col, type=pa.string(), from_pandas=True)
+            columns[str(name)] = pa.array(col, type=pa.string(), from_pandas=True)
     table = pa.table(columns) if columns else pa.table({})
     with open(path, "wb") as fh:
         fh.write(b"\xef\xbb\xbf")

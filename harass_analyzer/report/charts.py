@@ -76,7 +76,7 @@ def daily_counts(inc: pd.DataFrame, collectors: set[str] | None = None) -> pd.Da
 def hourly_counts(inc: pd.DataFrame) -> pd.DataFrame:
     """24 rows (hour 0–23), columns messages and calls."""
     hour = inc["local_time"].dt.hour
-    kind = inc["kind"].eq("call").map({True: "calls", False: "messages"})
+    kind = pd.Series(np.where(inc["kind"].eq("call"), "calls", "messages"), index=inc.index)
     table = hour.groupby([hour, kind]).size().unstack(fill_value=0) if len(inc) else pd.DataFrame()
     return table.reindex(index=range(24), columns=["messages", "calls"], fill_value=0).astype("int64")
 

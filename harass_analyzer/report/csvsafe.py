@@ -44,9 +44,9 @@ def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         series = out[col]
         if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            first = series.astype("str").str[:1]
-            risky = first.isin(TRIGGERS).to_numpy() & series.map(type, na_action="ignore").eq(str).to_numpy() \
-                if series.dtype == object else first.isin(TRIGGERS).to_numpy()
+            risky = series.astype("str").str[:1].isin(TRIGGERS).to_numpy().copy()
+            if series.dtype == object and risky.any():  # only real text is escaped, not a number object
+                risky[risky] = series[risky].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
             if risky.any():
                 # Plain numbers (+8613800138000, -1) are data, not formulas: leave them in C, not Python.
                 numeric = series[risky].astype("str").str.fullmatch(_PLAIN_NUMBER.pattern).fillna(False).to_numpy()
