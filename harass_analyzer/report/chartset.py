@@ -41,7 +41,7 @@ def write_charts(folder: Path, analysis, facts: ReportFacts) -> list[str]:
     """Write every chart into `folder`; return their names (relative to folder) in report order."""
     folder.mkdir(parents=True, exist_ok=True)
     lang = facts.lang
-    inc = incoming(analysis.events)
+    inc = incoming(analysis.events)[["local_time", "kind", "counterpart", "category"]]  # what charts read
     collectors = facts.collector_numbers
     coll = collection_only(inc, collectors)
     daily, hourly = daily_counts(inc, collectors), hourly_counts(coll)

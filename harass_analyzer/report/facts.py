@@ -160,7 +160,9 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     lang = lang or analysis.options.lang
     events, senders = analysis.events, analysis.senders
     profile_name, profile_text, titles, night_hours = _profile_bits(analysis, lang)
-    inc = incoming(events)
+    # Only the columns the facts read: every selection below then copies 9 columns, not 25.
+    inc = incoming(events)[["event_id", "ts_ms", "timestamp", "local_time", "kind", "counterpart", "category",
+                            "tags", "body"]]
     start, end = night_hours
     hour = inc["local_time"].dt.hour
     night = (hour >= start) | (hour < end)
