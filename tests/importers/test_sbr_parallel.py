@@ -1,0 +1,58 @@
+"""The multi-process parse of a large SMS B&R file gives exactly the one-process result, or steps aside."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harass_analyzer.importers import IssueLog, ReadContext, sbr_parallel
+from harass_analyzer.importers.sbr_xml import SbrXmlImporter
+from harass_analyzer.synthetic import Sizes, write_export
+
+
+def read(path: Path, parallel: bool, monkeypatch, expect_parallel: bool = True):
+    monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0 if parallel else 1 << 62)
+    monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 3)
+    if parallel:  # prove which path produced the frame
+        direct = sbr_parallel.read_parallel(path, ReadContext(IssueLog()), str(path), "sbr_xml")
+        assert (direct is not None) == expect_parallel
+    log = IssueLog()
+    return SbrXmlImporter().read(path, ReadContext(log, source_name=str(path))), log.issues
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory) -> list[Path]:
+    return write_export(tmp_path_factory.mktemp("p"), Sizes(sms=3000, calls=800, mms=5, media_bytes=3000))
+
+
+def test_same_frame_as_one_process(export: list[Path], monkeypatch) -> None:
+    for path in export:
+        cuts = sbr_parallel.cut_points(path, path.stat().st_size, 3)
+        assert len(cuts) == 2  # really split in three
+        one, one_issues = read(path, False, monkeypatch)
+        many, many_issues = read(path, True, monkeypatch)
+        assert len(one) > 500 and one.equals(many) and one_issues == many_issues
+
+
+def test_bad_record_issues_keep_their_file_position(tmp_path: Path, monkeypatch) -> None:
+    lines = [f'<sms address="1380013800{i % 10}" date="{1700000000000 + i}" type="1" body="第{i}条" />'
+             for i in range(3000)]
+    lines[2500] = '<sms address="1" date="later" type="1" body="坏" />'
+    path = tmp_path / "sms.xml"
+    path.write_text("<?xml version='1.0' encoding='UTF-8'?>\n<smses>\n" + "\n".join(lines) + "\n</smses>\n",
+                    encoding="utf-8")
+    one, one_issues = read(path, False, monkeypatch)
+    many, many_issues = read(path, True, monkeypatch)
+    assert one.equals(many) and one_issues == many_issues
+    assert [i.source_ref for i in many_issues] == ["sms[2501] line 2503"]
+
+
+def test_broken_file_falls_back_to_the_recovering_parse(tmp_path: Path, monkeypatch) -> None:
+    lines = [f'<sms address="13800138000" date="{1700000000000 + i}" type="1" body="x{i}" />' for i in range(3000)]
+    lines[1500] = '<sms address="13800138000" date="1700000001500" type="1" body="cut'
+    path = tmp_path / "sms.xml"
+    path.write_text("<?xml version='1.0' encoding='UTF-8'?>\n<smses>\n" + "\n".join(lines) + "\n</smses>\n",
+                    encoding="utf-8")
+    one, one_issues = read(path, False, monkeypatch)
+    many, many_issues = read(path, True, monkeypatch, expect_parallel=False)
+    assert one.equals(many) and one_issues == many_issues and any("XML broken" in i.reason for i in many_issues)
