@@ -32,16 +32,21 @@ MAX_PARTS = 4
 _RECORD_START = re.compile(rb"<(?:sms|mms|call)[\s/>]")
 _TAG_PATTERNS = {"sms": b"<sms", "mms": b"<mms", "call": b"<call"}
 SCAN_CHUNK = 16 << 20
+PROLOG_BYTES = 4096  # the app's own header comment lives here
 
 
 class _RangeStream:
-    """Read-only view of bytes [start, end) of a file, between a prefix and a suffix."""
+    """Read-only view of bytes [start, end) of a file, between a prefix and a suffix. It notes a comment or
+    CDATA section past the prolog: a cut inside one would turn commented text into records, so the caller
+    then parses the file in one piece."""
 
     def __init__(self, path: Path, start: int, end: int, prefix: bytes, suffix: bytes) -> None:
         self._fh = open(path, "rb")
         self._fh.seek(start)
-        self._left = end - start
+        self._pos, self._left = start, end - start
         self._prefix, self._suffix = prefix, suffix
+        self._carry = b""
+        self.markup_seen = False
 
     def read(self, size: int = -1) -> bytes:
         size = size if size and size > 0 else 1 << 20
@@ -52,6 +57,12 @@ class _RangeStream:
             data = self._fh.read(min(size, self._left))
             self._left -= len(data)
             if data:
+                window = self._carry + data
+                skip = max(0, PROLOG_BYTES - (self._pos - len(self._carry)))
+                if b"<!--" in window[skip:] or b"<![CDATA[" in window[skip:]:
+                    self.markup_seen = True
+                self._pos += len(data)
+                self._carry = window[-8:]
                 return data
             self._left = 0
         out, self._suffix = self._suffix, b""
@@ -119,8 +130,10 @@ def _parse_part(job: dict) -> tuple[pd.DataFrame, list, dict[str, int], str]:
     prefix = b"" if job["first"] else f"<{root}>".encode()
     suffix = b"" if job["last"] else f"</{root}>".encode()
     cols = _Columns()
-    decoded_as = SbrXmlImporter._parse(path, cols, recover=False,
-                                       raw=_RangeStream(path, job["start"], job["end"], prefix, suffix))
+    stream = _RangeStream(path, job["start"], job["end"], prefix, suffix)
+    decoded_as = SbrXmlImporter._parse(path, cols, recover=False, raw=stream)
+    if stream.markup_seen:
+        decoded_as = decoded_as or "markup"  # comment/CDATA past the prolog: not safe to cut
     tags = pa.chunked_array([*cols._batches["tag"], pa.array(cols.tag, pa.string())], pa.string())
     counts = {row["values"]: row["counts"] for row in pa.compute.value_counts(tags).to_pylist()}
     issues = IssueLog()

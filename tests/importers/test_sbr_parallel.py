@@ -56,3 +56,14 @@ def test_broken_file_falls_back_to_the_recovering_parse(tmp_path: Path, monkeypa
     one, one_issues = read(path, False, monkeypatch)
     many, many_issues = read(path, True, monkeypatch, expect_parallel=False)
     assert one.equals(many) and one_issues == many_issues and any("XML broken" in i.reason for i in many_issues)
+
+
+def test_a_comment_past_the_prolog_keeps_the_file_in_one_piece(tmp_path: Path, monkeypatch) -> None:
+    lines = [f'<sms address="13800138000" date="{1700000000000 + i}" type="1" body="x{i}" />' for i in range(3000)]
+    lines[1600] = '<!-- <sms address="1" date="1700000000000" type="1" body="commented out" /> -->'
+    path = tmp_path / "sms.xml"
+    path.write_text("<?xml version='1.0' encoding='UTF-8'?>\n<!--File Created By SMS Backup & Restore-->\n"
+                    "<smses>\n" + "\n".join(lines) + "\n</smses>\n", encoding="utf-8")
+    one, one_issues = read(path, False, monkeypatch)
+    many, many_issues = read(path, True, monkeypatch, expect_parallel=False)
+    assert one.equals(many) and len(one) == 2999 and "commented out" not in set(one["body"])
