@@ -63,7 +63,9 @@ def sender_summary(events: pd.DataFrame, night: pd.Series | None = None) -> pd.D
     `night` is an optional boolean Series over `events` marking disallowed hours (a rule profile's);
     without it GB/T 45251-2025's 22:00–08:00 applies.
     """
-    inc = incoming(events)
+    # The columns read here only: each selection below then copies 10 columns, not the whole table.
+    inc = incoming(events[["kind", "direction", "msg_status", "call_status", "counterpart", "contact_name",
+                           "duration_s", "category", "ts_ms", "local_time"]])
     if inc.empty:
         return pd.DataFrame(columns=SENDER_COLUMNS)
     night_flags = (night.loc[inc.index] if night is not None else night_mask(inc["local_time"]))
