@@ -110,10 +110,11 @@ def prefix_counts(path: Path, cuts: list[int], root: str) -> list[tuple[int, dic
                     break
                 pos += len(chunk)
                 lines += chunk.count(b"\n")
-                data = carry + chunk
-                for name, pattern in _TAG_PATTERNS.items():  # a tag split across chunks counts once
-                    tags[name] += data.count(pattern) - carry.count(pattern)
-                carry = data[-5:]
+                seam = carry + chunk[:4]  # tags split across two chunks (no copy of the chunk itself)
+                for name, pattern in _TAG_PATTERNS.items():
+                    tags[name] += chunk.count(pattern) + seam.count(pattern) - carry.count(pattern) \
+                        - chunk[:4].count(pattern)
+                carry = chunk[-4:]
             out.append((lines, dict(tags)))
     root_tag = {"smses": "sms", "calls": "call"}.get(root)
     for _, counts in out:  # `<smses` / `<calls` (the root) also start with `<sms` / `<call`
@@ -132,6 +133,7 @@ def _parse_part(job: dict) -> tuple[pd.DataFrame, list, dict[str, int], str]:
     cols = _Columns()
     stream = _RangeStream(path, job["start"], job["end"], prefix, suffix)
     decoded_as = SbrXmlImporter._parse(path, cols, recover=False, raw=stream)
+    cols.use_exact_lines(path, job["start"], job["end"])
     if stream.markup_seen:
         decoded_as = decoded_as or "markup"  # comment/CDATA past the prolog: not safe to cut
     tags = pa.chunked_array([*cols._batches["tag"], pa.array(cols.tag, pa.string())], pa.string())

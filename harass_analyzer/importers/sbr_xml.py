@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..errors import UnreadableSource
 from .base import Importer, ReadContext, empty_raw_frame
+from .record_lines import record_lines
 from .xml_stream import CleanXmlStream, sniff_root
 
 # SyncTech field page: sms type 1 Received, 2 Sent, 3 Draft, 4 Outbox, 5 Failed, 6 Queued.
@@ -57,14 +58,16 @@ class SbrXmlImporter(Importer):
             if frame is not None:
                 return frame
         cols = _Columns()
-        self._iter(path, ctx, source, cols)
+        if self._iter(path, ctx, source, cols):
+            cols.use_exact_lines(path)
         return cols.frame(source, self.NAME, ctx)
 
-    def _iter(self, path: Path, ctx: ReadContext, src: str, cols: "_Columns") -> None:
-        """Strict parse first; if the XML breaks, a second recovering pass imports what follows the break."""
+    def _iter(self, path: Path, ctx: ReadContext, src: str, cols: "_Columns") -> bool:
+        """Strict parse first; if the XML breaks, a second recovering pass imports what follows the break.
+        True when the strict parse read the whole file."""
         try:
             self._parse(path, cols, recover=False)
-            return
+            return True
         except etree.XMLSyntaxError as exc:
             line = exc.position[0] if exc.position else 0
             done = cols.count
@@ -88,6 +91,7 @@ class SbrXmlImporter(Importer):
         if recovered:
             ctx.issues.add(src, "after the break", f"{recovered} records after the break were recovered "
                            "in recovery mode; check them against the original file")
+        return False
 
     @staticmethod
     def _parse(path: Path, cols: "_Columns", recover: bool, raw: BinaryIO | None = None) -> str:
@@ -210,6 +214,17 @@ class _Columns:
         self.flush()
         chunks, self._batches[name] = self._batches[name], []
         return pa.chunked_array(chunks, self.TYPES[name]).combine_chunks()
+
+    def use_exact_lines(self, path: Path, start: int = 0, end: int | None = None) -> None:
+        """Past line 65,535 libxml2's line numbers can be one off: take them from a byte scan instead
+        (record_lines), when it finds exactly the records the parser found."""
+        self.flush()
+        lines = self._batches["line"]
+        if not lines or max(pc.max(b).as_py() or 0 for b in lines) <= 65535:
+            return
+        exact = record_lines(path, start, end)
+        if len(exact) == self.count:
+            self._batches["line"] = [pa.array(exact, pa.int64())]
 
     def copy_row(self, other: "_Columns", i: int) -> None:
         for key in self.TYPES:

@@ -185,3 +185,15 @@ def test_batched_conversion_gives_the_same_frame(fixtures_dir: Path, tmp_path: P
     assert whole.equals(batched) and whole_issues == batched_issues and len(whole) == 50
     for name in names:
         assert read(fixtures_dir / name)[0].equals(expected[name])
+
+
+def test_line_numbers_stay_exact_past_line_65535(tmp_path: Path) -> None:
+    """libxml2 keeps 16-bit lines; past 65,535 the locator must still point at the record's own line."""
+    records = [SMS.format(a="13800138000", d=1700000000000 + i, b="x") for i in range(70_000)]
+    path = _write(tmp_path, _doc(*records))
+    frame, issues = read(path)
+    lines = path.read_bytes().split(b"\n")
+    assert issues == [] and len(frame) == 70_000
+    for i in (0, 65_530, 65_533, 65_534, 65_535, 69_999):
+        line = int(frame["source_ref"].iloc[i].rsplit(" ", 1)[1])
+        assert str(frame["ts_ms"].iloc[i]).encode() in lines[line - 1], frame["source_ref"].iloc[i]
