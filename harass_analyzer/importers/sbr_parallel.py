@@ -29,6 +29,8 @@ from .xml_stream import sniff_root
 
 MIN_BYTES = 64 << 20  # below this, process start-up costs more than it saves
 MAX_PARTS = 4
+MIN_RECORDS = 200_000  # estimated from the first SAMPLE_BYTES
+SAMPLE_BYTES = 8 << 20
 _RECORD_START = re.compile(rb"<(?:sms|mms|call)[\s/>]")
 _TAG_PATTERNS = {"sms": b"<sms", "mms": b"<mms", "call": b"<call"}
 SCAN_CHUNK = 16 << 20
@@ -171,6 +173,10 @@ def read_parallel(path: Path, ctx: ReadContext, source: str, fmt: str) -> pd.Dat
         head = fh.read(1 << 16)
     root = sniff_root(head)
     if root not in ("smses", "calls") or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    with open(path, "rb") as fh:  # media-heavy files hold few records: one process reads them faster
+        sample = fh.read(SAMPLE_BYTES)
+    if len(_RECORD_START.findall(sample)) * (size / max(len(sample), 1)) < MIN_RECORDS:
         return None
     cuts = cut_points(path, size, parts)
     if not cuts:

@@ -12,6 +12,7 @@ from harass_analyzer.synthetic import Sizes, write_export
 
 def read(path: Path, parallel: bool, monkeypatch, expect_parallel: bool = True):
     monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0 if parallel else 1 << 62)
+    monkeypatch.setattr(sbr_parallel, "MIN_RECORDS", 0)
     monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 3)
     if parallel:  # prove which path produced the frame
         direct = sbr_parallel.read_parallel(path, ReadContext(IssueLog()), str(path), "sbr_xml")
