@@ -54,8 +54,8 @@ class OppoCallXmlImporter(Importer):
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         cols = RawColumns(ctx.source_name or str(path), self.NAME)
         positional_warned = False
-        for tag, n, el in iter_elements(path, ("CALL_RECORDS", "call"), ctx, cols.source_file):
-            ref = f"{tag}[{n}] line {el.sourceline}"
+        for tag, n, el, line in iter_elements(path, ("CALL_RECORDS", "call"), ctx, cols.source_file):
+            ref = f"{tag}[{n}] line {line}"
             attrs = el.attrib
             fields = {f: _named(attrs, f) for f in NAMES}
             if tag == "call" and fields["number"] is None and fields["date"] is None:

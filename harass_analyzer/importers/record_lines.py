@@ -17,7 +17,8 @@ _TAGS = (b"sms", b"mms", b"call")
 _DELIMS = np.frombuffer(b" \t\r\n/>", dtype=np.uint8)
 
 
-def record_lines(path: Path, start: int = 0, end: int | None = None) -> np.ndarray:
+def record_lines(path: Path, start: int = 0, end: int | None = None,
+                 tags: tuple[bytes, ...] = _TAGS) -> np.ndarray:
     """1-based line of each record start tag in bytes [start, end) (line 1 = the line holding `start`)."""
     out: list[np.ndarray] = []
     lines_before = 0
@@ -34,11 +35,12 @@ def record_lines(path: Path, start: int = 0, end: int | None = None) -> np.ndarr
             data = carry + chunk
             buf = np.frombuffer(data, dtype=np.uint8)
             # Positions are only taken up to len(data) - 5 so every tag is seen whole; the rest carries over.
-            limit = max(0, len(data) - 5) if (left is None or left > 0) else len(data)
+            tail = max(len(t) for t in tags) + 2
+            limit = max(0, len(data) - tail) if (left is None or left > 0) else len(data)
             lt = np.flatnonzero(buf[:limit] == ord("<"))
             hits = np.zeros(len(lt), dtype=bool)
-            padded = np.concatenate([buf, np.zeros(6, dtype=np.uint8)])
-            for tag in _TAGS:
+            padded = np.concatenate([buf, np.zeros(tail + 1, dtype=np.uint8)])
+            for tag in tags:
                 ok = np.ones(len(lt), dtype=bool)
                 for k, byte in enumerate(tag):
                     ok &= padded[lt + 1 + k] == byte
@@ -49,3 +51,14 @@ def record_lines(path: Path, start: int = 0, end: int | None = None) -> np.ndarr
             lines_before += len(newlines)
             carry = data[limit:]
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def more_lines_than(path: Path, limit: int = 65535) -> bool:
+    """True when the file has more than `limit` lines (a cheap byte count, stopping early)."""
+    seen = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            seen += chunk.count(b"\n")
+            if seen > limit:
+                return True
+    return False

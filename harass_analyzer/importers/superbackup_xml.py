@@ -20,6 +20,7 @@ from ..errors import UnreadableSource
 from .base import Importer, RawColumns, ReadContext
 from .sbr_xml import CALL_TYPES, SMS_TYPES
 from .tabular_columns import canonical_local, local_to_epoch_ms, parse_type
+from .record_lines import more_lines_than, record_lines
 from .xml_stream import CleanXmlStream, sniff_root
 
 ROOTS = ("allsms", "alllogs")
@@ -36,11 +37,15 @@ def open_input(path: Path) -> object:
 
 
 def iter_elements(path: Path, tags: tuple[str, ...], ctx: ReadContext, source: str
-                  ) -> Iterator[tuple[str, int, etree._Element]]:
-    """(tag, 1-based index among its tag, element) for each record, streaming; elements are cleared after use.
+                  ) -> Iterator[tuple[str, int, etree._Element, int]]:
+    """(tag, 1-based index among its tag, element, line) for each record, streaming; elements are cleared
+    after use. Past line 65,535 libxml2's lines can be one off, so there the lines come from a byte scan
+    of the record start tags (record_lines); if that scan and the parse disagree, an issue says so.
 
     A syntax error ends the file: records before it are kept and the break is an import issue."""
     index = dict.fromkeys(tags, 0)
+    exact = record_lines(path, tags=tuple(t.encode() for t in tags)) if more_lines_than(path) else None
+    seen = 0
     with open_input(path) as fh:  # type: ignore[attr-defined]
         parser = etree.iterparse(CleanXmlStream(fh), events=("end",), tag=tags, huge_tree=True,
                                  resolve_entities=False, no_network=True, load_dtd=False,
@@ -48,7 +53,9 @@ def iter_elements(path: Path, tags: tuple[str, ...], ctx: ReadContext, source: s
         try:
             for _, el in parser:
                 index[el.tag] += 1
-                yield el.tag, index[el.tag], el
+                line = int(exact[seen]) if exact is not None and seen < len(exact) else el.sourceline
+                seen += 1
+                yield el.tag, index[el.tag], el, line
                 el.clear()
                 while el.getprevious() is not None:
                     del el.getparent()[0]
@@ -57,6 +64,10 @@ def iter_elements(path: Path, tags: tuple[str, ...], ctx: ReadContext, source: s
             done = sum(index.values())
             ctx.issues.add(source, f"line {line}", f"XML broken here ({exc.msg}); the {done} records before "
                            "it were imported, the rest of the file could not be read")
+            return
+    if exact is not None and len(exact) != seen:
+        ctx.issues.add(source, "file", "line numbers past line 65,535 may be one off in this file's "
+                       "locators (its record indexes [n] are exact)")
 
 
 def count_tags(path: Path, needles: tuple[bytes, ...]) -> int:
@@ -93,8 +104,8 @@ class SuperBackupXmlImporter(Importer):
 
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         cols = RawColumns(ctx.source_name or str(path), self.NAME)
-        for tag, n, el in iter_elements(path, TAGS, ctx, cols.source_file):
-            ref = f"{tag}[{n}] line {el.sourceline}"
+        for tag, n, el, line in iter_elements(path, TAGS, ctx, cols.source_file):
+            ref = f"{tag}[{n}] line {line}"
             attrs = el.attrib
             ts = attr_time_ms(attrs, ctx.tz)
             if ts is None:

@@ -107,3 +107,22 @@ def test_sniff_leaves_other_xml_alone(fixtures_dir: Path) -> None:
     for name in ("sbr_calls_memacs.xml", "sbr_sms_memacs.xml"):
         path = fixtures_dir / name
         assert not imp.sniff(path, path.read_bytes()[:4096])
+
+
+def test_line_numbers_stay_exact_past_line_65535(tmp_path: Path) -> None:
+    """libxml2 keeps 16-bit lines; past 65,535 the locator must still point at the record's own line."""
+    from harass_analyzer.importers import IssueLog, ReadContext
+    from harass_analyzer.importers.superbackup_xml import SuperBackupXmlImporter
+
+    rows = [f'  <log number="13800138000" time="" date="{1700000000000 + i}" type="3" name="" new="0" dur="0" />'
+            for i in range(70_000)]
+    path = tmp_path / "calls.xml"
+    path.write_text("<?xml version='1.0' encoding='UTF-8'?>\n<alllogs count=\"70000\">\n" + "\n".join(rows)
+                    + "\n</alllogs>\n", encoding="utf-8")
+    log = IssueLog()
+    frame = SuperBackupXmlImporter().read(path, ReadContext(log))
+    lines = path.read_bytes().split(b"\n")
+    assert log.issues == [] and len(frame) == 70_000
+    for i in (0, 65_532, 65_533, 65_534, 69_999):
+        line = int(frame["source_ref"].iloc[i].rsplit(" ", 1)[1])
+        assert str(frame["ts_ms"].iloc[i]).encode() in lines[line - 1], frame["source_ref"].iloc[i]
