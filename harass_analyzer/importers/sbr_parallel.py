@@ -17,7 +17,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
@@ -25,6 +24,7 @@ import pyarrow.ipc  # noqa: F401  (pa.ipc)
 from lxml import etree
 
 from .base import IssueLog, ReadContext
+from .sbr_xml import raw_frame_from_arrow
 from .xml_stream import sniff_root
 
 MIN_BYTES = 64 << 20  # below this, process start-up costs more than it saves
@@ -212,14 +212,7 @@ def read_parallel(path: Path, ctx: ReadContext, source: str, fmt: str) -> pd.Dat
     for _, meta in results:
         for file_, ref, reason in meta["issues"]:
             ctx.issues.add(file_, ref, reason)
-    table = pa.concat_tables([t for t, _ in results])
-    frame = table.to_pandas(types_mapper=_STR_TYPES.get)
-    frame["duration_s"] = frame["duration_s"].astype("float64")
-    return frame
-
-
-_STR_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
-              pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
+    return raw_frame_from_arrow(pa.concat_tables([t for t, _ in results]))
 
 if __name__ == "__main__":
     sys.exit(_worker_main(sys.argv[1]))

@@ -273,9 +273,14 @@ class _Columns:
         })
         if keep is not None:
             table = table.filter(pa.array(keep))
-        frame = table.to_pandas(types_mapper=_STR_TYPES.get)
-        frame["duration_s"] = frame["duration_s"].astype("float64")
-        return frame
+        return raw_frame_from_arrow(table)
+
+
+def raw_frame_from_arrow(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table of raw columns → the pandas raw frame (str columns, float durations)."""
+    frame = table.to_pandas(types_mapper=_STR_TYPES.get)
+    frame["duration_s"] = frame["duration_s"].astype("float64")
+    return frame
 
 
 def _strings(cols: "_Columns", name: str, kind: pa.DataType | None = None) -> pa.Array:
