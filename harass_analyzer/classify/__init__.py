@@ -5,6 +5,7 @@ messages of an event table; `evaluate_file` (evaluate.py) scores it against a la
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .classifier import OFFICIAL_SENDERS, RESULT_COLUMNS, KeywordClassifier
@@ -12,19 +13,26 @@ from .lexicon import TAGS
 
 __all__ = ["KeywordClassifier", "OFFICIAL_SENDERS", "TAGS", "classify_events"]
 
+_CALL_RESULT = {"category": "other", "tags": "", "matched_terms": "", "score": 0.0}
+
 
 def classify_events(events: pd.DataFrame, classifier: KeywordClassifier | None = None) -> pd.DataFrame:
     """Return a copy of `events` with category, tags, matched_terms, score; calls get other/""/""/0."""
     classifier = classifier if classifier is not None else KeywordClassifier().fit()
     out = events.copy(deep=False)  # copy-on-write (pandas 3): columns are replaced, never mutated
-    is_msg = out["kind"].ne("call").to_numpy()
     sender_column = "counterpart" if "counterpart" in out.columns else "counterpart_raw"
-    senders = out.loc[is_msg, sender_column] if sender_column in out.columns else None
-    result = classifier.predict(out.loc[is_msg, "body"], senders=senders)
-    defaults = {"category": "other", "tags": "", "matched_terms": "", "score": 0.0}
+    senders = out[sender_column] if sender_column in out.columns else None
+    # Every row's body is looked up (a call's is empty: one more distinct text), then calls point at
+    # an extra row of call defaults; each result column is then one take from the small table.
+    codes, table = classifier.result_table(out["body"], senders=senders)
     for column in RESULT_COLUMNS:
-        values = pd.Series(defaults[column], index=out.index,
-                           dtype="float64" if column == "score" else "str")
-        values.loc[is_msg] = result[column].to_numpy()
-        out[column] = values
+        table[column].append(_CALL_RESULT[column])
+    codes[out["kind"].eq("call").to_numpy(dtype=bool, na_value=False)] = len(table["category"]) - 1
+    for column in RESULT_COLUMNS:
+        if column == "score":
+            values = np.array(table[column], dtype="float64")[codes]
+            out[column] = pd.Series(values, index=out.index, copy=False)
+        else:
+            values = pd.array(table[column], dtype="str").take(codes)
+            out[column] = pd.Series(values, index=out.index, copy=False)
     return out

@@ -22,7 +22,8 @@ import pandas as pd
 
 from .lexicon import CONTEXT_TAG, NONE_TAG, TAGS, Entry, default_lexicon_files, default_variant_files
 from .lexicon import merge, read_lexicon
-from .normalize import Normalizer, digit_keys, from_digit_key, mask_names
+from .distinct import template_codes
+from .normalize import Normalizer, mask_names
 
 # Official short numbers: court (12368), procuratorate (12309), police (110, 12110), anti-fraud
 # centre (96110), MIIT anti-fraud warnings (12381), spam reporting (12321).
@@ -111,29 +112,42 @@ class KeywordClassifier:
     # ------------------------------------------------------------------ prediction
     def predict(self, texts: Iterable[object], senders: Iterable[object] | None = None) -> pd.DataFrame:
         """One row per text (same order): category, tags, matched_terms ("tag:words;..."), score."""
+        codes, table = self.result_table(texts, senders)
+        dtypes = {name: "float64" if name == "score" else object for name in RESULT_COLUMNS}
+        return pd.DataFrame({name: pd.Series(np.array(values, dtype=dtypes[name])[codes], dtype=dtypes[name],
+                                             copy=False) for name, values in table.items()})
+
+    def result_table(self, texts: Iterable[object], senders: Iterable[object] | None = None
+                     ) -> tuple[np.ndarray, dict[str, list]]:
+        """Per text, its row in a small table of distinct results (one list per RESULT_COLUMNS name).
+
+        Lets a caller build the result columns with one take each instead of one Python object per text.
+        """
         if not hasattr(self, "entries_"):
             self.fit()
-        bodies = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else list(texts)
         # Only a text's head is classified: an SMS is short, and a crafted 10 MB body would keep jieba
         # busy for half a minute (the body itself is kept whole in the event table).
-        # Each stage maps the distinct values of the previous one, so later stages see fewer texts.
-        codes, uniques = pd.factorize(np.array(digit_keys(bodies, MAX_CLASSIFIED_CHARS), dtype=object))
-        for stage in (from_digit_key, mask_names, self.normalizer_.normalize):
-            codes, uniques = _reduce(codes, [stage(u) for u in uniques])
-        results = [self.classify_normalized(text) for text in uniques]
-        columns = {name: np.array([r[i] for r in results] or [], dtype=object)[codes]
-                   for i, name in enumerate(RESULT_COLUMNS)}
-        out = pd.DataFrame({name: pd.Series(values, dtype="float64" if name == "score" else object, copy=False)
-                            for name, values in columns.items()})
+        codes, distinct = template_codes(texts, MAX_CLASSIFIED_CHARS, (mask_names, self.normalizer_.normalize))
+        results = [self.classify_normalized(text) for text in distinct]
+        table = {name: [r[i] for r in results] for i, name in enumerate(RESULT_COLUMNS)}
         if senders is not None:
-            official = self._is_official(pd.Series(list(senders), dtype=object))
-            out.loc[official, ["category", "tags"]] = ["other", ""]
-        return out
+            official = self._is_official(senders)
+            if official.any():  # a second block of rows: same terms and score, category other, no tags
+                count = len(results)
+                codes = codes + count * official
+                table["category"] += ["other"] * count
+                table["tags"] += [""] * count
+                table["matched_terms"] += table["matched_terms"]
+                table["score"] += table["score"]
+        return codes, table
 
-    def _is_official(self, senders: pd.Series) -> np.ndarray:
-        uniques = pd.unique(senders)
-        verdict = {s: _short_number(s) in self.official_ for s in uniques}
-        return senders.map(verdict).to_numpy(dtype=bool)
+    def _is_official(self, senders: Iterable[object]) -> np.ndarray:
+        """Per sender, whether it is an official short number (decided once per distinct sender)."""
+        if not isinstance(senders, pd.Series):
+            senders = pd.Series(list(senders), dtype=object)
+        codes, uniques = pd.factorize(senders)  # a missing sender gets -1: the last verdict below
+        verdict = [_short_number(s) in self.official_ for s in uniques] + [_short_number(None) in self.official_]
+        return np.array(verdict, dtype=bool)[codes]
 
     def classify_normalized(self, text: str) -> tuple[str, str, str, float]:
         """Category, tags, matched terms and score of one normalized, masked text."""
@@ -217,12 +231,6 @@ class KeywordClassifier:
             offsets.add(position)
         cuts = self._block_cuts[block] = frozenset(offsets)
         return cuts
-
-
-def _reduce(codes: np.ndarray, mapped: list) -> tuple[np.ndarray, np.ndarray]:
-    """Codes into the distinct values of `mapped` (one value per previous distinct value)."""
-    stage_codes, uniques = pd.factorize(np.array(mapped, dtype=object))
-    return stage_codes[codes], uniques
 
 
 def _drop_covered(hits: list[_Hit]) -> list[_Hit]:

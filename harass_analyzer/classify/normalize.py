@@ -68,10 +68,15 @@ _IS_CJK = re.compile(f"[{CJK}]")
 _GAP_RUN = re.compile(r"(?<=[^\W_])(?:[^\w]|_)+(?=[^\W_])")
 # Clause punctuation (after NFKC) that is kept: it separates sentences, it does not hide words.
 _KEEP = set(",!?;:。、()[]【】《》「」『』\n")
+# A character that a gap run could lose; most texts have none (only clause punctuation between words).
+_STRIPPABLE = re.compile(f"[^\\w{re.escape(''.join(sorted(_KEEP)))}]|_")
 _LETTERS = re.compile(r"[a-z]")
 
 
 def _strip_between_cjk(text: str) -> str:
+    if not _STRIPPABLE.search(text):
+        return text
+
     def repl(m: re.Match[str]) -> str:
         before, after = text[m.start() - 1], text[m.end()]
         if not (_IS_CJK.match(before) or _IS_CJK.match(after)):

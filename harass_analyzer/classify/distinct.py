@@ -1,0 +1,95 @@
+"""Distinct templates of a text column: each stage runs once per distinct value of the stage before.
+
+raw text → head of `max_chars` characters, digit runs → "0" → names masked → normalized. The first
+two steps see every distinct raw text (hundreds of thousands in a big export), so on an Arrow-backed
+column they run in C: Arrow's hash for the distinct step, numpy on the UTF-8 bytes for the digits.
+The Python stages (mask_names, normalize) then see only the far fewer digit-masked texts.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_DIGIT_RUNS = re.compile(r"[0-9]+")
+_ZERO = 48  # b"0"
+_CHUNK = 1 << 16  # strings per numpy pass: keeps the byte-level temporaries to a few MB
+
+
+def template_codes(texts: Iterable[object], max_chars: int,
+                   stages: Sequence[Callable[[str], str]]) -> tuple[np.ndarray, list[str]]:
+    """Per text, its index into the returned distinct texts (after every stage); non-strings count as ""."""
+    codes, uniques = _raw_distinct(texts)
+    if isinstance(uniques, pa.Array):
+        if len(uniques) and pc.max(pc.binary_length(uniques)).as_py() > max_chars:  # bytes >= characters
+            uniques = pc.utf8_slice_codeunits(uniques, 0, max_chars)  # counts code points, like str slicing
+        step, dictionary = _dictionary_encode(pa.chunked_array(
+            [_collapse_digits(uniques.slice(i, _CHUNK)) for i in range(0, len(uniques), _CHUNK)],
+            type=pa.large_string()))
+        mapping, current = step, dictionary.to_pylist()
+    else:
+        mapping, current = _factorize([_DIGIT_RUNS.sub("0", u[:max_chars]) for u in uniques])
+    for stage in stages:
+        step, current = _factorize([stage(u) for u in current])
+        mapping = step[mapping]
+    return mapping[codes], current
+
+
+def _raw_distinct(texts: Iterable[object]) -> tuple[np.ndarray, pa.Array | list[str]]:
+    """Codes (never -1) into the distinct raw texts: an Arrow string array, or a list for other inputs."""
+    if isinstance(texts, pd.Series) and isinstance(texts.dtype, pd.StringDtype) and texts.dtype.storage == "pyarrow":
+        column = texts.array.__arrow_array__()
+        if column.null_count:
+            column = column.fill_null("")  # like any non-string: classified as ""
+        return _dictionary_encode(column)
+    if isinstance(texts, pd.Series) and isinstance(texts.dtype, pd.CategoricalDtype):
+        categories = [c if type(c) is str else "" for c in texts.cat.categories] + [""]
+        codes = texts.cat.codes.to_numpy().astype(np.intp)
+        codes[codes < 0] = len(categories) - 1
+        return codes, categories
+    values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else list(texts)
+    return _factorize([t if type(t) is str else "" for t in values])
+
+
+def _factorize(values: list[str]) -> tuple[np.ndarray, list[str]]:
+    codes, uniques = pd.factorize(np.array(values, dtype=object))
+    return codes, list(uniques)
+
+
+def _dictionary_encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Arrow's hash-based distinct step (no nulls in `column`)."""
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column])
+    encoded = column.dictionary_encode()
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.intp), pa.array([], type=pa.large_string())
+    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
+    if not all(chunk.dictionary.equals(dictionary) for chunk in encoded.chunks[:-1]):
+        encoded = column.combine_chunks().dictionary_encode()  # chunks kept separate dictionaries
+        dictionary = encoded.dictionary
+        return encoded.indices.to_numpy().astype(np.intp), dictionary
+    codes = np.concatenate([chunk.indices.to_numpy() for chunk in encoded.chunks]).astype(np.intp)
+    return codes, dictionary
+
+
+def _collapse_digits(strings: pa.Array) -> pa.Array:
+    """Every run of ASCII digits → "0", on the UTF-8 bytes (a digit byte is never part of a longer character)."""
+    strings = strings.cast(pa.large_string())
+    _, offset_buffer, data_buffer = strings.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[strings.offset:strings.offset + len(strings) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]:offsets[-1]] if data_buffer else \
+        np.zeros(0, dtype=np.uint8)
+    offsets = offsets - offsets[0]
+    digit = (data - _ZERO) < 10  # uint8 wraps below "0"
+    repeat = np.zeros_like(digit)  # a digit right after a digit of the same text
+    repeat[1:] = digit[1:] & digit[:-1]
+    starts = offsets[:-1]
+    repeat[starts[starts < len(data)]] = False
+    kept = np.where(digit, np.uint8(_ZERO), data)[~repeat]
+    new_offsets = offsets - np.searchsorted(np.flatnonzero(repeat), offsets)
+    return pa.Array.from_buffers(pa.large_string(), len(strings),
+                                 [None, pa.py_buffer(new_offsets), pa.py_buffer(kept)])
