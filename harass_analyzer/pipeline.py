@@ -129,28 +129,49 @@ def discover(paths: Iterable[str | Path], issues: IssueLog) -> list[tuple[Path, 
 
 
 def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, column_map: dict | None,
-              progress: Callable[[Path], None] | None) -> tuple[pd.DataFrame, list[InputRecord]]:
+              progress: Callable[[Path], None] | None,
+              while_waiting: Callable[[], None] | None = None) -> tuple[pd.DataFrame, list[InputRecord]]:
     frames = []
     inputs = []
-    for path, imp in found:
-        evidence = imp.evidence_files(path)
-        stats = [(f.stat().st_size, f.stat().st_mtime_ns) for f in evidence]
-        files = [{"path": str(f), "sha256": sha256_file(f), "bytes": size} for f, (size, _) in zip(evidence, stats)]
-        before = len(issues)
-        frame = imp.read(path, ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map))
-        rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame),
-                          skipped=len(issues) - before)
-        frame["_input"] = len(inputs)
-        inputs.append(rec)
-        frames.append(frame)
-        if progress:
-            progress(path)
-        # Evidence must not change under the run: size and modification time are checked after reading
-        # (a second full hash would double the I/O on multi-GB exports; the tests hash before/after).
-        for entry, before_stat in zip(files, stats):
-            after = Path(entry["path"]).stat()
-            if (after.st_size, after.st_mtime_ns) != before_stat:
-                raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
+    contexts = [ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map) for path, _ in found]
+    evidence = [imp.evidence_files(path) for path, imp in found]
+    stats = [[(f.stat().st_size, f.stat().st_mtime_ns) for f in files] for files in evidence]
+    started: dict[int, object] = {}
+    try:
+        # The largest file that can be parsed by worker processes starts first; the main process hashes
+        # and reads the other inputs meanwhile (and warms the classifier up), so both cores stay busy.
+        for index in sorted(range(len(found)), key=lambda i: -sum(s for s, _ in stats[i])):
+            path, imp = found[index]
+            handle = imp.start_read(path, contexts[index])
+            if handle is not None:
+                started[index] = handle
+                break
+        if while_waiting is not None:
+            while_waiting()
+        for index, (path, imp) in enumerate(found):
+            files = [{"path": str(f), "sha256": sha256_file(f), "bytes": size}
+                     for f, (size, _) in zip(evidence[index], stats[index])]
+            before = len(issues)
+            if index in started:
+                frame = imp.read(path, contexts[index], started=started.pop(index))
+            else:
+                frame = imp.read(path, contexts[index])
+            rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame),
+                              skipped=len(issues) - before)
+            frame["_input"] = len(inputs)
+            inputs.append(rec)
+            frames.append(frame)
+            if progress:
+                progress(path)
+            # Evidence must not change under the run: size and modification time are checked after reading
+            # (a second full hash would double the I/O on multi-GB exports; the tests hash before/after).
+            for entry, before_stat in zip(files, stats[index]):
+                after = Path(entry["path"]).stat()
+                if (after.st_size, after.st_mtime_ns) != before_stat:
+                    raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
+    finally:
+        for handle in started.values():  # an error elsewhere: stop the workers, remove their files
+            handle.cancel()
     frames = [f for f in frames if len(f)]
     raw = pd.concat(frames, ignore_index=True) if frames else empty_raw_frame().assign(_input=0)
     for col, default in OPTIONAL_RAW_DEFAULTS.items():

@@ -61,6 +61,11 @@ class Importer:
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def start_read(self, path: Path, ctx: ReadContext) -> object | None:
+        """Optionally start reading in the background (worker processes); the handle goes to read() as
+        `started`. Most importers read in-process and return None."""
+        return None
+
     def evidence_files(self, path: Path) -> list[Path]:
         """The files whose hashes go into the manifest (a folder importer lists what it read)."""
         return [path]

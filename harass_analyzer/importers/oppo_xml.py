@@ -17,9 +17,9 @@ import pandas as pd
 from lxml import etree
 
 from .base import Importer, RawColumns, ReadContext
-from .sbr_xml import CALL_TYPES
+from ..xmlscan.sbr_records import CALL_TYPES
 from .superbackup_xml import count_tags, iter_elements
-from .xml_stream import sniff_root
+from ..xmlscan.stream import sniff_root
 
 OPPO_ROOTS = ("callrecord", "CallLog", "callrecords", "CALL_RECORDS")
 NOT_VIVO_ROOTS = ("calls", "smses", "allsms", "alllogs") + OPPO_ROOTS

@@ -1,17 +1,19 @@
-"""Parse one large SMS Backup & Restore file on several cores.
+"""Parse one large SMS Backup & Restore file on several cores, started ahead so the caller can go on.
 
 The file is cut at record starts (`<sms `, `<mms `, `<call `: a `<` cannot occur inside a well-formed
-attribute value), each part is parsed in its own process inside a synthetic root element, and the parts'
-frames are joined in file order. Line numbers and per-tag record numbers are offset by a byte pre-scan
-of what precedes each cut, so `source_ref` is exactly what the one-process parse gives. Anything unusual
-(a break in the XML, a non-UTF-8 file, counts that do not match the pre-scan) returns None and the
-caller parses the file the ordinary way, with its recovery and issue reporting.
+attribute value), each part is parsed by its own process (xmlscan/sbr_worker) inside a synthetic root
+element, and the parts' tables are joined in file order. Line numbers and per-tag record numbers are
+offset by a byte pre-scan of what precedes each cut, so `source_ref` is exactly what the one-process
+parse gives. Anything unusual (a break in the XML, a non-UTF-8 file, counts that do not match the
+pre-scan) makes `result()` return None and the caller parses the file the ordinary way, with its
+recovery and issue reporting.
 """
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,13 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
-from lxml import etree
 
-from .base import IssueLog, ReadContext
-from .sbr_xml import raw_frame_from_arrow
-from .xml_stream import sniff_root
+from ..xmlscan.stream import sniff_root
+from .base import ReadContext
 
 MIN_BYTES = 64 << 20  # below this, process start-up costs more than it saves
 MAX_PARTS = 4
@@ -34,50 +33,7 @@ SAMPLE_BYTES = 8 << 20
 _RECORD_START = re.compile(rb"<(?:sms|mms|call)[\s/>]")
 _TAG_PATTERNS = {"sms": b"<sms", "mms": b"<mms", "call": b"<call"}
 SCAN_CHUNK = 16 << 20
-PROLOG_BYTES = 4096  # the app's own header comment lives here
-
-
-class _RangeStream:
-    """Read-only view of bytes [start, end) of a file, between a prefix and a suffix. It notes a comment or
-    CDATA section past the prolog: a cut inside one would turn commented text into records, so the caller
-    then parses the file in one piece."""
-
-    def __init__(self, path: Path, start: int, end: int, prefix: bytes, suffix: bytes) -> None:
-        self._fh = open(path, "rb")
-        self._fh.seek(start)
-        self._pos, self._left = start, end - start
-        self._prefix, self._suffix = prefix, suffix
-        self._carry = b""
-        self.markup_seen = False
-
-    def read(self, size: int = -1) -> bytes:
-        size = size if size and size > 0 else 1 << 20
-        if self._prefix:
-            out, self._prefix = self._prefix, b""
-            return out
-        if self._left > 0:
-            data = self._fh.read(min(size, self._left))
-            self._left -= len(data)
-            if data:
-                window = self._carry + data
-                skip = max(0, PROLOG_BYTES - (self._pos - len(self._carry)))
-                if b"<!--" in window[skip:] or b"<![CDATA[" in window[skip:]:
-                    self.markup_seen = True
-                self._pos += len(data)
-                self._carry = window[-8:]
-                return data
-            self._left = 0
-        out, self._suffix = self._suffix, b""
-        return out
-
-    def __enter__(self) -> "_RangeStream":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._fh.close()
-
-    def close(self) -> None:
-        self._fh.close()
+WORKER = "harass_analyzer.xmlscan.sbr_worker"
 
 
 def cut_points(path: Path, size: int, parts: int) -> list[int]:
@@ -125,46 +81,68 @@ def prefix_counts(path: Path, cuts: list[int], root: str) -> list[tuple[int, dic
     return out
 
 
-def _parse_part(job: dict) -> tuple[pd.DataFrame, list, dict[str, int], str]:
-    """One part → (frame, issues, per-tag counts, decoded_as); raises on an XML break."""
-    from .sbr_xml import SbrXmlImporter, _Columns
+class PendingParse:
+    """Worker processes parsing the parts of one file; `result()` waits for them."""
 
-    path, root = Path(job["path"]), job["root"]
-    prefix = b"" if job["first"] else f"<{root}>".encode()
-    suffix = b"" if job["last"] else f"</{root}>".encode()
-    cols = _Columns()
-    stream = _RangeStream(path, job["start"], job["end"], prefix, suffix)
-    decoded_as = SbrXmlImporter._parse(path, cols, recover=False, raw=stream)
-    cols.use_exact_lines(path, job["start"], job["end"])
-    if stream.markup_seen:
-        decoded_as = decoded_as or "markup"  # comment/CDATA past the prolog: not safe to cut
-    tags = pa.chunked_array([*cols._batches["tag"], pa.array(cols.tag, pa.string())], pa.string())
-    counts = {row["values"]: row["counts"] for row in pa.compute.value_counts(tags).to_pylist()}
-    issues = IssueLog()
-    frame = cols.frame(job["source"], job["fmt"], ReadContext(issues), line_offset=job["line_offset"],
-                       ordinal_offset=job["ordinal_offset"])
-    return frame, issues.issues, counts, decoded_as
+    def __init__(self, path: Path, source: str, fmt: str, root: str, cuts: list[int], size: int) -> None:
+        self._tmp = tempfile.mkdtemp(prefix="harass-parse-")
+        self._offsets = [(0, {})] + prefix_counts(path, cuts, root)
+        bounds = [0, *cuts, size]
+        self._procs = []
+        for i in range(len(bounds) - 1):
+            job = {"path": str(path), "start": bounds[i], "end": bounds[i + 1], "root": root, "first": i == 0,
+                   "last": i == len(bounds) - 2, "source": source, "fmt": fmt,
+                   "line_offset": self._offsets[i][0], "ordinal_offset": self._offsets[i][1],
+                   "out": str(Path(self._tmp) / f"part{i}")}
+            job_file = Path(self._tmp) / f"part{i}.job.json"
+            job_file.write_text(json.dumps(job), encoding="utf-8")
+            self._procs.append(subprocess.Popen([sys.executable, "-m", WORKER, str(job_file)],
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    def result(self, ctx: ReadContext) -> pd.DataFrame | None:
+        """The file's raw frame, or None when the ordinary parse must be used; worker issues go to ctx."""
+        try:
+            return self._collect(ctx)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        for proc in self._procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    def _collect(self, ctx: ReadContext) -> pd.DataFrame | None:
+        from .sbr_xml import raw_frame_from_arrow
+
+        if any(p.wait() != 0 for p in self._procs):
+            return None  # an XML break (or a worker that could not run): the one-process parse takes over
+        tables, metas = [], []
+        for i in range(len(self._procs)):
+            part = Path(self._tmp) / f"part{i}"
+            metas.append(json.loads(part.with_suffix(".json").read_text(encoding="utf-8")))
+            if part.with_suffix(".arrow").exists():
+                with pa.memory_map(str(part.with_suffix(".arrow"))) as source_file:
+                    tables.append(pa.ipc.open_file(source_file).read_all())
+        offsets = self._offsets
+        for i, meta in enumerate(metas):
+            if meta["decoded_as"]:
+                return None
+            if i + 1 < len(offsets):  # the pre-scan must agree with what the parser found in this part
+                expected = {t: offsets[i + 1][1][t] - offsets[i][1].get(t, 0) for t in _TAG_PATTERNS}
+                if any(meta["counts"].get(t, 0) != expected[t] for t in _TAG_PATTERNS):
+                    return None
+        for meta in metas:
+            for file_, ref, reason in meta["issues"]:
+                ctx.issues.add(file_, ref, reason)
+        if not tables:
+            return None
+        return raw_frame_from_arrow(pa.concat_tables(tables))
 
 
-def _worker_main(job_file: str) -> int:
-    """`python -m harass_analyzer.importers.sbr_parallel JOB.json`: a fresh interpreter per part (no fork
-    of a threaded parent, and no re-import of the caller's script as multiprocessing's spawn would do)."""
-    job = json.loads(Path(job_file).read_text(encoding="utf-8"))
-    try:
-        frame, issues, counts, decoded_as = _parse_part(job)
-    except etree.XMLSyntaxError:
-        return 3
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    with pa.OSFile(job["out"] + ".arrow", "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    Path(job["out"] + ".json").write_text(json.dumps({
-        "issues": [[i.source_file, i.source_ref, i.reason] for i in issues], "counts": counts,
-        "decoded_as": decoded_as}), encoding="utf-8")
-    return 0
-
-
-def read_parallel(path: Path, ctx: ReadContext, source: str, fmt: str) -> pd.DataFrame | None:
-    """The file's raw frame parsed on several cores, or None when the ordinary parse should be used."""
+def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:
+    """Start parsing the file on several cores, or None when it is small, odd or the machine has one core."""
     size = path.stat().st_size
     parts = min(os.cpu_count() or 1, MAX_PARTS)
     if size < MIN_BYTES or parts < 2:
@@ -181,38 +159,10 @@ def read_parallel(path: Path, ctx: ReadContext, source: str, fmt: str) -> pd.Dat
     cuts = cut_points(path, size, parts)
     if not cuts:
         return None
-    before = prefix_counts(path, cuts, root)
-    bounds = [0, *cuts, size]
-    offsets = [(0, {})] + before
-    with tempfile.TemporaryDirectory(prefix="harass-parse-") as tmp:
-        procs = []
-        for i in range(len(bounds) - 1):
-            job = {"path": str(path), "start": bounds[i], "end": bounds[i + 1], "root": root, "first": i == 0,
-                   "last": i == len(bounds) - 2, "source": source, "fmt": fmt, "line_offset": offsets[i][0],
-                   "ordinal_offset": offsets[i][1], "out": str(Path(tmp) / f"part{i}")}
-            job_file = Path(tmp) / f"part{i}.job.json"
-            job_file.write_text(json.dumps(job), encoding="utf-8")
-            procs.append(subprocess.Popen([sys.executable, "-m", __name__, str(job_file)],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        if any(p.wait() != 0 for p in procs):
-            return None  # an XML break (or a worker that could not run): the one-process parse takes over
-        results = []
-        for i in range(len(procs)):
-            meta = json.loads((Path(tmp) / f"part{i}.json").read_text(encoding="utf-8"))
-            with pa.memory_map(str(Path(tmp) / f"part{i}.arrow")) as source_file:
-                table = pa.ipc.open_file(source_file).read_all()
-            results.append((table, meta))
-    for i, (_, meta) in enumerate(results):
-        if meta["decoded_as"]:
-            return None
-        if i + 1 < len(offsets):  # the pre-scan must agree with what the parser found in this part
-            expected = {t: offsets[i + 1][1][t] - offsets[i][1].get(t, 0) for t in _TAG_PATTERNS}
-            if any(meta["counts"].get(t, 0) != expected[t] for t in _TAG_PATTERNS):
-                return None
-    for _, meta in results:
-        for file_, ref, reason in meta["issues"]:
-            ctx.issues.add(file_, ref, reason)
-    return raw_frame_from_arrow(pa.concat_tables([t for t, _ in results]))
+    return PendingParse(path, source, fmt, root, cuts, size)
 
-if __name__ == "__main__":
-    sys.exit(_worker_main(sys.argv[1]))
+
+def read_parallel(path: Path, ctx: ReadContext, source: str, fmt: str) -> pd.DataFrame | None:
+    """The file's raw frame parsed on several cores, or None when the ordinary parse should be used."""
+    pending = start_parallel(path, source, fmt)
+    return pending.result(ctx) if pending is not None else None

@@ -1,40 +1,23 @@
 """SMS Backup & Restore (SyncTech) XML: `<smses>` (sms + mms) and `<calls>` (formats.md §1).
 
-Streaming: lxml iterparse over a cleaned byte stream (xml_stream), each record cleared after use;
+Streaming: lxml iterparse over a cleaned byte stream (xmlscan.stream), each record cleared after use;
 MMS media (`data=`) never reaches the parser. `count` on the root is ignored (unreliable). A file
 that breaks mid-way keeps every complete record before the break; the break is an import issue.
+The record loop and its columns live in xmlscan.sbr_records (shared with the parse workers).
 """
 from __future__ import annotations
 
-import gc
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from lxml import etree
 
 from ..errors import UnreadableSource
+from ..xmlscan.sbr_records import SbrColumns, parse_records
+from ..xmlscan.stream import sniff_root
 from .base import Importer, ReadContext, empty_raw_frame
-from .record_lines import record_lines
-from .xml_stream import CleanXmlStream, sniff_root
-
-# SyncTech field page: sms type 1 Received, 2 Sent, 3 Draft, 4 Outbox, 5 Failed, 6 Queued.
-SMS_TYPES = {"1": ("in", "received"), "2": ("out", "sent"), "3": ("out", "draft"),
-             "4": ("out", "outbox"), "5": ("out", "failed"), "6": ("out", "queued")}
-# mms msg_box 1 Received, 2 Sent, 3 Draft, 4 Outbox.
-MMS_BOXES = {"1": ("in", "received"), "2": ("out", "sent"), "3": ("out", "draft"), "4": ("out", "outbox")}
-# call type 1 Incoming, 2 Outgoing, 3 Missed, 4 Voicemail, 5 Rejected, 6 Refused list, 7 Answered externally.
-CALL_TYPES = {"1": ("in", "answered"), "2": ("out", None), "3": ("in", "missed"), "4": ("in", "voicemail"),
-              "5": ("in", "rejected"), "6": ("in", "blocked"), "7": ("in", "answered")}
-ADDR_FROM = "137"
-NULLS = {None, "null", "(Unknown)"}
-
-
-def _text(value: str | None) -> str:
-    return "" if value in NULLS else value  # type: ignore[return-value]
 
 
 class SbrXmlImporter(Importer):
@@ -45,24 +28,31 @@ class SbrXmlImporter(Importer):
         return sniff_root(head) in ("smses", "calls")
 
     def count(self, path: Path, ctx: ReadContext) -> int:
-        cols = _Columns()
+        cols = SbrColumns()
         self._iter(path, ctx, str(path), cols)
         return cols.count
 
-    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
-        source = ctx.source_name or str(path)
-        if path.is_file():  # a large, clean file is parsed on several cores (sbr_parallel)
-            from .sbr_parallel import read_parallel
+    def start_read(self, path: Path, ctx: ReadContext):
+        """A large, clean file starts parsing on several cores now (sbr_parallel); read() collects it."""
+        from .sbr_parallel import start_parallel
 
-            frame = read_parallel(path, ctx, source, self.NAME)
+        return start_parallel(path, ctx.source_name or str(path), self.NAME) if path.is_file() else None
+
+    def read(self, path: Path, ctx: ReadContext, started=None) -> pd.DataFrame:
+        source = ctx.source_name or str(path)
+        if started is None:
+            started = self.start_read(path, ctx)
+        if started is not None:
+            frame = started.result(ctx)
             if frame is not None:
                 return frame
-        cols = _Columns()
+        cols = SbrColumns()
         if self._iter(path, ctx, source, cols):
             cols.use_exact_lines(path)
-        return cols.frame(source, self.NAME, ctx)
+        table = cols.table(source, self.NAME, ctx.issues.add)
+        return empty_raw_frame() if table is None else raw_frame_from_arrow(table)
 
-    def _iter(self, path: Path, ctx: ReadContext, src: str, cols: "_Columns") -> bool:
+    def _iter(self, path: Path, ctx: ReadContext, src: str, cols: SbrColumns) -> bool:
         """Strict parse first; if the XML breaks, a second recovering pass imports what follows the break.
         True when the strict parse read the whole file."""
         try:
@@ -74,7 +64,7 @@ class SbrXmlImporter(Importer):
             ctx.issues.add(src, f"line {line}", f"XML broken here ({exc.msg}); the {done} complete records "
                            "before it were imported, records after it only as far as recovery mode could read")
         kept = cols.count
-        after = _Columns(batch_records=0)  # rows are copied one by one below: keep them as lists
+        after = SbrColumns(batch_records=0)  # rows are copied one by one below: keep them as lists
         try:
             self._parse(path, after, recover=True)
         except etree.XMLSyntaxError as exc:  # recovery gives up: keep what it had
@@ -94,186 +84,13 @@ class SbrXmlImporter(Importer):
         return False
 
     @staticmethod
-    def _parse(path: Path, cols: "_Columns", recover: bool, raw: BinaryIO | None = None) -> str:
+    def _parse(path: Path, cols: SbrColumns, recover: bool) -> str:
         """Parse into `cols`; returns how the bytes were decoded ("" for the declared UTF-8)."""
-        if raw is not None:
-            fh = raw
-        else:
-            try:
-                fh = open(path, "rb")
-            except OSError as exc:
-                raise UnreadableSource(f"{path}: cannot open ({exc.strerror or exc})") from exc
-        stream = CleanXmlStream(fh)
-        # Hot loop: bound appends into column lists; all mapping happens vectorized in frame().
-        tag_, line_, date_, addr_, typ_, body_, dur_, name_, pres_ = (
-            cols.tag.append, cols.line.append, cols.date.append, cols.addr.append, cols.typ.append,
-            cols.body.append, cols.dur.append, cols.name.append, cols.pres.append)
-        flush_every = cols.batch_records
-        seen = 0
-        gc_was_on = gc.isenabled()
-        gc.disable()  # millions of new strings trigger full collections that find nothing to free
         try:
-            with fh:
-                for _, el in etree.iterparse(stream, events=("end",), tag=("sms", "mms", "call"),
-                                             huge_tree=True, resolve_entities=False, no_network=True,
-                                             load_dtd=False, remove_comments=True, remove_pis=True,
-                                             recover=recover):
-                    get = el.get
-                    tag = el.tag
-                    tag_(tag)
-                    line_(el.sourceline or 0)
-                    date_(get("date"))
-                    name_(get("contact_name"))
-                    if tag == "sms":
-                        addr_(get("address"))
-                        typ_(get("type"))
-                        body_(get("body"))
-                        dur_(None)
-                        pres_(None)
-                    elif tag == "call":
-                        addr_(get("number"))
-                        typ_(get("type"))
-                        body_(None)
-                        dur_(get("duration"))
-                        pres_(get("presentation"))
-                    else:
-                        box = get("msg_box")
-                        address, body = _mms_address_body(el, box, get("address"), get("sub"))
-                        addr_(address)
-                        typ_(box)
-                        body_(body)
-                        dur_(None)
-                        pres_(None)
-                    el.clear()
-                    while el.getprevious() is not None:
-                        del el.getparent()[0]
-                    seen += 1
-                    if seen == flush_every:  # bounded Python lists: convert this batch to Arrow
-                        cols.flush()
-                        seen = 0
-        finally:
-            if gc_was_on:
-                gc.enable()
-        return stream.decoded_as
-
-
-def _mms_address_body(el: etree._Element, box: str | None, address: str | None, sub: str | None):
-    """MMS text is in text/plain parts; the sender of a received MMS is the `137` (From) addr."""
-    texts = []
-    for child in el:
-        if child.tag == "parts":
-            texts.extend(p.get("text", "") for p in child
-                         if p.get("ct") == "text/plain" and p.get("text") not in NULLS)
-        elif child.tag == "addrs" and box == "1":
-            senders = [x.get("address", "") for x in child if x.get("type") == ADDR_FROM]
-            if senders and senders[0] not in NULLS:
-                address = senders[0]
-    return address, "\n".join(texts) or _text(sub)
-
-
-class _Columns:
-    """Raw attribute strings per record, as lists (one list per column, no per-record objects); every
-    `batch_records` records the lists are converted to Arrow arrays and emptied, so the Python strings of
-    at most one batch are alive at a time."""
-
-    TYPES = {"tag": pa.string(), "line": pa.int64(), "date": pa.string(), "addr": pa.large_string(),
-             "typ": pa.string(), "body": pa.large_string(), "dur": pa.string(), "name": pa.large_string(),
-             "pres": pa.string()}
-
-    BATCH_RECORDS = 65536
-
-    def __init__(self, batch_records: int | None = None) -> None:
-        self.batch_records = self.BATCH_RECORDS if batch_records is None else batch_records
-        self.tag: list = []
-        self.line: list = []
-        self.date: list = []
-        self.addr: list = []
-        self.typ: list = []
-        self.body: list = []
-        self.dur: list = []
-        self.name: list = []
-        self.pres: list = []
-        self._batches: dict[str, list] = {name: [] for name in self.TYPES}
-        self._flushed = 0
-
-    @property
-    def count(self) -> int:
-        return self._flushed + len(self.tag)
-
-    def flush(self) -> None:
-        if not self.tag:
-            return
-        self._flushed += len(self.tag)
-        for name, kind in self.TYPES.items():
-            values = getattr(self, name)
-            self._batches[name].append(pa.array(values, kind))
-            values.clear()  # the same list object: the parse loop's bound appends stay valid
-
-    def column(self, name: str) -> pa.Array:
-        """All values of one column as one Arrow array; its batches are released."""
-        self.flush()
-        chunks, self._batches[name] = self._batches[name], []
-        return pa.chunked_array(chunks, self.TYPES[name]).combine_chunks()
-
-    def use_exact_lines(self, path: Path, start: int = 0, end: int | None = None) -> None:
-        """Past line 65,535 libxml2's line numbers can be one off: take them from a byte scan instead
-        (record_lines), when it finds exactly the records the parser found."""
-        self.flush()
-        lines = self._batches["line"]
-        if not lines or max(pc.max(b).as_py() or 0 for b in lines) <= 65535:
-            return
-        exact = record_lines(path, start, end)
-        if len(exact) == self.count:
-            self._batches["line"] = [pa.array(exact, pa.int64())]
-
-    def copy_row(self, other: "_Columns", i: int) -> None:
-        for key in self.TYPES:
-            getattr(self, key).append(getattr(other, key)[i])
-
-    def frame(self, source: str, fmt: str, ctx: ReadContext, line_offset: int = 0,
-              ordinal_offset: dict[str, int] | None = None) -> pd.DataFrame:
-        """Columns → raw event frame with Arrow kernels (C++), releasing each Python list once converted:
-        a million records cost about a second and no second copy of every string."""
-        n = self.count
-        if not n:
-            return empty_raw_frame()
-        tag = _strings(self, "tag")
-        codes = pc.dictionary_encode(tag)
-        tag_codes = codes.indices.to_numpy(zero_copy_only=False)
-        ordinal = np.zeros(n, dtype=np.int64)
-        first = ordinal_offset or {}
-        for code, name in enumerate(codes.dictionary.to_pylist()):
-            where = tag_codes == code
-            ordinal[where] = np.arange(1, int(where.sum()) + 1) + first.get(name, 0)
-        line = self.column("line")
-        if line_offset:  # a part of a file parsed on its own (sbr_parallel): lines counted from the file start
-            line = pc.add(line, line_offset)
-        refs = pc.binary_join_element_wise(tag, "[", pc.cast(pa.array(ordinal), pa.string()), "] line ",
-                                           pc.cast(line, pa.string()), "")
-        ts, keep = _epoch_ms(self.column("date"), refs, tag, source, ctx)
-        typ = pc.fill_null(_strings(self, "typ"), "")
-        key = pc.dictionary_encode(pc.binary_join_element_wise(tag, typ, ":"))
-        pairs = [_TYPE_TABLE.get(tuple(k.split(":", 1)), _UNKNOWN) for k in key.dictionary.to_pylist()]
-        direction = pa.array([p[0] for p in pairs], pa.string()).take(key.indices)
-        status_raw = pa.array([p[1] for p in pairs], pa.string()).take(key.indices)  # null: outgoing call
-        is_call = pc.equal(tag, "call")
-        duration = _numbers(self, "dur", pa.float64())
-        out_status = pc.if_else(pc.greater(pc.fill_null(duration, 0.0), 0.0), "answered", "unknown")
-        status = pc.coalesce(status_raw, out_status)
-        presentation = pc.fill_null(_numbers(self, "pres", pa.int64()), 1)
-        table = pa.table({
-            "kind": tag, "direction": direction,
-            "call_status": pc.if_else(is_call, status, ""), "msg_status": pc.if_else(is_call, "", status),
-            "ts_ms": ts, "counterpart_raw": pc.fill_null(_strings(self, "addr"), ""),
-            "contact_name": _text_column(_strings(self, "name")), "body": _text_column(_strings(self, "body")),
-            "duration_s": pc.if_else(is_call, duration, pa.scalar(None, pa.float64())),
-            "source_file": pa.array([source] * 1, pa.string()).take(np.zeros(n, dtype=np.int64)),
-            "source_ref": refs, "source_format": pa.array([fmt], pa.string()).take(np.zeros(n, dtype=np.int64)),
-            "presentation": presentation,
-        })
-        if keep is not None:
-            table = table.filter(pa.array(keep))
-        return raw_frame_from_arrow(table)
+            fh = open(path, "rb")
+        except OSError as exc:
+            raise UnreadableSource(f"{path}: cannot open ({exc.strerror or exc})") from exc
+        return parse_records(fh, cols, recover)
 
 
 def raw_frame_from_arrow(table: pa.Table) -> pd.DataFrame:
@@ -283,52 +100,5 @@ def raw_frame_from_arrow(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def _strings(cols: "_Columns", name: str, kind: pa.DataType | None = None) -> pa.Array:
-    """One column → Arrow strings, its Python lists and batches released."""
-    values = cols.column(name)
-    return values if kind is None or values.type == kind else pc.cast(values, kind)
-
-
-def _numbers(cols: "_Columns", name: str, kind: pa.DataType) -> pa.Array:
-    """Numeric attribute text → numbers; anything unparsable (or missing) becomes null."""
-    raw = _strings(cols, name)
-    try:
-        return pc.cast(raw, kind)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        parsed = pd.to_numeric(pd.Series(raw.to_pylist(), dtype="object"), errors="coerce")
-        if kind == pa.int64():
-            parsed = parsed.where(parsed.abs() < 2**62)
-            return pa.array(parsed.round().astype("Int64"), kind, from_pandas=True)
-        return pa.array(parsed.astype("float64"), kind, from_pandas=True)
-
-
-def _text_column(values: pa.Array) -> pa.Array:
-    """SyncTech writes the literal "null" (and "(Unknown)" for names) for a missing value."""
-    empty = pa.scalar("", values.type)
-    filled = pc.fill_null(values, empty)
-    return pc.if_else(pc.is_in(filled, value_set=pa.array(sorted(NULLS - {None}), values.type)), empty, filled)
-
-
-def _epoch_ms(raw: pa.Array, refs: pa.Array, tag: pa.Array, source: str, ctx: ReadContext):
-    """`date` attributes → int64 epoch ms, and a keep-mask (None when all are valid); bad ones are issues."""
-    try:
-        ts = pc.cast(raw, pa.int64())
-        if ts.null_count == 0:  # a missing `date` casts to null: that record goes the slow way below
-            return ts, None
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    dates = raw.to_pylist()
-    parsed = pd.to_numeric(pd.Series(dates, dtype="object"), errors="coerce")
-    good = (parsed.notna() & (parsed == parsed.round()) & (parsed.abs() < 2**62)).to_numpy()
-    for i in np.flatnonzero(~good):
-        ctx.issues.add(source, refs[int(i)].as_py(), f"{tag[int(i)].as_py()} skipped: date {dates[i]!r} is not "
-                       "epoch milliseconds")
-    ts = pa.array(np.where(good, parsed.fillna(0).to_numpy(), 0).astype("int64"))
-    return ts, good
-
-
 _STR_TYPES = {pa.string(): pd.StringDtype("pyarrow", na_value=np.nan),
               pa.large_string(): pd.StringDtype("pyarrow", na_value=np.nan)}
-_UNKNOWN = ("in", "unknown")
-_TYPE_TABLE = {**{("sms", k): v for k, v in SMS_TYPES.items()}, **{("mms", k): v for k, v in MMS_BOXES.items()},
-               **{("call", k): v for k, v in CALL_TYPES.items()}}

@@ -18,10 +18,10 @@ from lxml import etree
 
 from ..errors import UnreadableSource
 from .base import Importer, RawColumns, ReadContext
-from .sbr_xml import CALL_TYPES, SMS_TYPES
+from ..xmlscan.sbr_records import CALL_TYPES, SMS_TYPES
 from .tabular_columns import canonical_local, local_to_epoch_ms, parse_type
-from .record_lines import more_lines_than, record_lines
-from .xml_stream import CleanXmlStream, sniff_root
+from ..xmlscan.lines import more_lines_than, record_lines
+from ..xmlscan.stream import CleanXmlStream, sniff_root
 
 ROOTS = ("allsms", "alllogs")
 TAGS = ("sms", "log")

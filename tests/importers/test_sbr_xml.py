@@ -7,7 +7,7 @@ import pytest
 
 from harass_analyzer.importers import IssueLog, ReadContext, detect
 from harass_analyzer.importers.sbr_xml import SbrXmlImporter
-from harass_analyzer.importers.xml_stream import CleanXmlStream, clean_bytes
+from harass_analyzer.xmlscan.stream import CleanXmlStream, clean_bytes
 from tests.conftest import sha256
 
 EXPECTED = {  # file: (records, {kind: n})
@@ -148,7 +148,7 @@ def test_media_never_reaches_the_parser(tmp_path: Path) -> None:
 def test_stream_cleaning_is_chunk_boundary_safe() -> None:
     import io
 
-    import harass_analyzer.importers.xml_stream as xs
+    import harass_analyzer.xmlscan.stream as xs
 
     unit = b'<sms body="a&#55357;&#56842;b&#1;" data="QUFBQUFB" />'
     data = unit * 5000
@@ -172,7 +172,7 @@ def test_sniff_is_by_content_not_name(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("batch", [1, 7, 1000])
 def test_batched_conversion_gives_the_same_frame(fixtures_dir: Path, tmp_path: Path, monkeypatch, batch: int) -> None:
-    from harass_analyzer.importers import sbr_xml
+    from harass_analyzer.xmlscan import sbr_records
 
     records = [SMS.format(a="13800138000", d=1700000000000 + i, b=f"第{i}条&#10;x") for i in range(50)]
     records.insert(20, SMS.format(a="1", d="bad", b="x"))
@@ -180,7 +180,7 @@ def test_batched_conversion_gives_the_same_frame(fixtures_dir: Path, tmp_path: P
     names = ("sbr_sms_mobilecombackup_v7.21.xml", "sbr_calls_mobilecombackup.xml")
     whole, whole_issues = read(path)
     expected = {name: read(fixtures_dir / name)[0] for name in names}
-    monkeypatch.setattr(sbr_xml._Columns, "BATCH_RECORDS", batch)
+    monkeypatch.setattr(sbr_records.SbrColumns, "BATCH_RECORDS", batch)
     batched, batched_issues = read(path)
     assert whole.equals(batched) and whole_issues == batched_issues and len(whole) == 50
     for name in names:
