@@ -23,7 +23,7 @@ import pandas as pd
 from .lexicon import CONTEXT_TAG, NONE_TAG, TAGS, Entry, default_lexicon_files, default_variant_files
 from .lexicon import merge, read_lexicon
 from .distinct import template_codes
-from .normalize import Normalizer, mask_names
+from .normalize import Normalizer, mask_names, mask_names_arrow
 
 # Official short numbers: court (12368), procuratorate (12309), police (110, 12110), anti-fraud
 # centre (96110), MIIT anti-fraud warnings (12381), spam reporting (12321).
@@ -127,7 +127,8 @@ class KeywordClassifier:
             self.fit()
         # Only a text's head is classified: an SMS is short, and a crafted 10 MB body would keep jieba
         # busy for half a minute (the body itself is kept whole in the event table).
-        codes, distinct = template_codes(texts, MAX_CLASSIFIED_CHARS, (mask_names, self.normalizer_.normalize))
+        codes, distinct = template_codes(texts, MAX_CLASSIFIED_CHARS,
+                                         [(mask_names, mask_names_arrow), self.normalizer_.normalize])
         results = [self.classify_normalized(text) for text in distinct]
         table = {name: [r[i] for r in results] for i, name in enumerate(RESULT_COLUMNS)}
         if senders is not None:

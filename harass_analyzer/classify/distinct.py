@@ -1,9 +1,9 @@
 """Distinct templates of a text column: each stage runs once per distinct value of the stage before.
 
 raw text → head of `max_chars` characters, digit runs → "0" → names masked → normalized. The first
-two steps see every distinct raw text (hundreds of thousands in a big export), so on an Arrow-backed
-column they run in C: Arrow's hash for the distinct step, numpy on the UTF-8 bytes for the digits.
-The Python stages (mask_names, normalize) then see only the far fewer digit-masked texts.
+steps see every distinct raw text (hundreds of thousands in a big export), so on an Arrow-backed
+column they run in C: Arrow's hash for the distinct step, numpy on the UTF-8 bytes for the digits,
+RE2 for the names. Python (normalize, then the classifier) sees only the few distinct templates.
 """
 from __future__ import annotations
 
@@ -20,20 +20,32 @@ _ZERO = 48  # b"0"
 _CHUNK = 1 << 16  # strings per numpy pass: keeps the byte-level temporaries to a few MB
 
 
-def template_codes(texts: Iterable[object], max_chars: int,
-                   stages: Sequence[Callable[[str], str]]) -> tuple[np.ndarray, list[str]]:
-    """Per text, its index into the returned distinct texts (after every stage); non-strings count as ""."""
+Stage = Callable[[str], str]
+ArrowStage = Callable[[pa.Array], pa.Array]
+
+
+def template_codes(texts: Iterable[object], max_chars: int, stages: Sequence[Stage | tuple[Stage, ArrowStage]]
+                   ) -> tuple[np.ndarray, list[str]]:
+    """Per text, its index into the returned distinct texts (after every stage); non-strings count as "".
+
+    A stage is a str → str function, or a pair (function, the same on an Arrow string array): leading
+    pairs run in Arrow while the texts are still there.
+    """
     codes, uniques = _raw_distinct(texts)
+    pending = [stage if isinstance(stage, tuple) else (stage, None) for stage in stages]
     if isinstance(uniques, pa.Array):
         if len(uniques) and pc.max(pc.binary_length(uniques)).as_py() > max_chars:  # bytes >= characters
             uniques = pc.utf8_slice_codeunits(uniques, 0, max_chars)  # counts code points, like str slicing
-        step, dictionary = _dictionary_encode(pa.chunked_array(
+        mapping, dictionary = _dictionary_encode(pa.chunked_array(
             [_collapse_digits(uniques.slice(i, _CHUNK)) for i in range(0, len(uniques), _CHUNK)],
             type=pa.large_string()))
-        mapping, current = step, dictionary.to_pylist()
+        while pending and pending[0][1] is not None:
+            step, dictionary = _dictionary_encode(pending.pop(0)[1](dictionary))
+            mapping = step[mapping]
+        current = dictionary.to_pylist()
     else:
         mapping, current = _factorize([_DIGIT_RUNS.sub("0", u[:max_chars]) for u in uniques])
-    for stage in stages:
+    for stage, _ in pending:
         step, current = _factorize([stage(u) for u in current])
         mapping = step[mapping]
     return mapping[codes], current

@@ -1,6 +1,8 @@
 """Distinct-template codes: the Arrow path (string columns) equals the plain Python path on any input."""
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -8,7 +10,7 @@ import pytest
 
 from harass_analyzer.classify import classify_events
 from harass_analyzer.classify.distinct import template_codes
-from harass_analyzer.classify.normalize import digit_keys, from_digit_key, mask_names
+from harass_analyzer.classify.normalize import digit_keys, from_digit_key, mask_names, mask_names_arrow
 
 TEXTS = ["【易借】王伟您好，您的借款已逾期15天，欠款1520.00元", "【易借】李娜您好，您的借款已逾期3天，欠款88.5元",
          "12345", "0", "", "7天", "天7", "a1b22c333", "１２3", "逾期" * 30 + "123", "😊9😊", "x\n00\n1"]
@@ -69,3 +71,16 @@ def test_classify_events_with_category_columns(clf):
     assert plain["matched_terms"][5] == plain["matched_terms"][0]  # official sender: terms and score kept
     assert plain["score"][5] == plain["score"][0] > 0 and plain["tags"][5] == ""
     assert plain["score"].dtype == np.float64 and plain["tags"].dtype == "str"
+
+
+def test_arrow_name_masking_equals_python():
+    rng = random.Random(5)
+    alphabet = (list("王李张刘陈高马何") + list("伟平您好你个再先生女士小姐在我本贵欠的借款尊敬亲爱朋友同事通知转告某天期")
+                + list("【】:：,，。!！?？(（") + ["\n", " ", "\u3000", "\x1c", "\xa0", "\t", "a", "0", "\u2028", "\x85"])
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(20_000)]
+    texts += ["【" + "x" * k + "】王伟" + after for k in range(15) for after in ["您好", "\n", "\u3000", "x", "您的"]]
+    texts += ["通知王伟，您的朋友李娜在我司", "王伟您好，请转告张三欠款"]
+    masked = [mask_names(t) for t in texts]
+    assert sum(m != t for m, t in zip(masked, texts)) > 500
+    assert mask_names_arrow(pa.array(texts, pa.large_string())).to_pylist() == masked
+    assert masked[-2:] == ["通知某，您的朋友某在我司", "某您好，请转告某欠款"]
