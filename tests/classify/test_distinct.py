@@ -40,6 +40,8 @@ def test_arrow_and_python_paths_agree(max_chars):
     chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(
         [pa.array(texts[:7], pa.large_string()), pa.array([], pa.large_string()), pa.array(texts[7:], pa.large_string())])))
     assert decoded(chunked, max_chars) == want                                   # several chunks
+    surrogate = ["a\udc801x", "a\udc802x", 7]                                   # no valid UTF-8: Python path
+    assert decoded(surrogate, max_chars) == expected(surrogate, max_chars)
 
 
 def test_stages_run_on_distinct_values():
