@@ -43,7 +43,8 @@ def from_digit_key(key: bytes) -> str:
     return _ZERO_RUNS.sub("0", key.decode("utf-8", "surrogatepass"))
 
 
-# Names in salutations ("【X贷】王伟您好", "尊敬的张三先生", "您的朋友李娜在我司") → 某, found by common surname.
+# Names in salutations ("【X贷】王伟您好", "尊敬的张三先生", "您的朋友李娜在我司", "提示：王伟您的") → 某,
+# found by common surname.
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
              "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤")
 _NAME = rf"[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}"
@@ -51,9 +52,11 @@ _LEADING = r"((?:【[^】]{1,12}】)?)"
 _LEADING_AFTER = r"您好|你好|[,，:：(（\s]|先生|女士|小姐|再|你个"
 _ANCHORS = "尊敬的|亲爱的|朋友|同事|亲属|家人|联系人|通知|转告|告知"
 _INNER_AFTER = r"您好|你好|[,，:：(（\s]|先生|女士|小姐|在我|在本|在贵|欠|的借款|的欠款"
+_CLAUSE_BEFORE = "】:：,，。!！?？\n"  # a name opening a clause: "温馨提示：王伟您的账单", "【X贷】王伟您的借款"
 _LEADING_NAME = re.compile(rf"{_LEADING}{_NAME}(?={_LEADING_AFTER})")
 _ANCHOR = re.compile(rf"(?:{_ANCHORS})[{_SURNAMES}]")
 _INNER_NAME = re.compile(rf"({_ANCHORS}){_NAME}(?={_INNER_AFTER})")
+_CLAUSE_NAME = re.compile(rf"(?<=[{_CLAUSE_BEFORE}]){_NAME}(?=您)")
 
 
 def mask_names(text: str) -> str:
@@ -63,6 +66,8 @@ def mask_names(text: str) -> str:
         text = leading.group(1) + "某" + text[leading.end():]
     if _ANCHOR.search(text):
         text = _INNER_NAME.sub(r"\1某", text)
+    if "您" in text:
+        text = _CLAUSE_NAME.sub("某", text)
     return text
 
 
@@ -76,7 +81,8 @@ def _re2(pattern: str) -> str:
 # start inside the captured context, so the global replacements find the same names).
 _RE2_MASKS = [(_re2(pattern), r"\1某\3") for pattern in (
     rf"^{_LEADING}({_NAME})({_LEADING_AFTER})",
-    rf"({_ANCHORS})({_NAME})({_INNER_AFTER})")]
+    rf"({_ANCHORS})({_NAME})({_INNER_AFTER})",
+    rf"([{_CLAUSE_BEFORE}])({_NAME})(您)")]
 
 
 def mask_names_arrow(texts: pa.Array) -> pa.Array:

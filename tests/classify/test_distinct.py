@@ -81,8 +81,15 @@ def test_arrow_name_masking_equals_python():
                 + list("【】:：,，。!！?？(（") + ["\n", " ", "\u3000", "\x1c", "\xa0", "\t", "a", "0", "\u2028", "\x85"])
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))) for _ in range(20_000)]
     texts += ["【" + "x" * k + "】王伟" + after for k in range(15) for after in ["您好", "\n", "\u3000", "x", "您的"]]
-    texts += ["通知王伟，您的朋友李娜在我司", "王伟您好，请转告张三欠款"]
+    texts += ["【易贷】温馨提示：王平平您的账单已逾期0天", "通知王伟，您的朋友李娜在我司", "王伟您好，请转告张三欠款"]
     masked = [mask_names(t) for t in texts]
     assert sum(m != t for m, t in zip(masked, texts)) > 500
     assert mask_names_arrow(pa.array(texts, pa.large_string())).to_pylist() == masked
-    assert masked[-2:] == ["通知某，您的朋友某在我司", "某您好，请转告某欠款"]
+    assert masked[-3:] == ["【易贷】温馨提示：某您的账单已逾期0天", "通知某，您的朋友某在我司", "某您好，请转告某欠款"]
+
+
+def test_names_opening_a_clause_make_one_template():
+    names = ["王平平", "李娜", "张伟强", "刘洋"]
+    bodies = [f"【易贷】温馨提示：{n}您的账单已逾期{d}天，请尽快还款。" for n in names for d in range(1, 30)]
+    codes, distinct = template_codes(pd.Series(bodies, dtype="str"), 1000, [(mask_names, mask_names_arrow)])
+    assert distinct == ["【易贷】温馨提示：某您的账单已逾期0天，请尽快还款。"] and set(codes) == {0}
