@@ -12,13 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import OutputError
 from ..pipeline import sha256_file
-from .csvsafe import escape_frame
+from .csvsafe import escape_arrow, escape_series
 
 MANIFEST = "manifest.json"
+CHUNK_ROWS = 1 << 17
+# SHA-256 of files write_csv wrote, by path, with the (size, mtime) they had: hashed right after writing
+# (on the events.csv writer's thread), the manifest takes them unless the file changed since.
+_WRITTEN: dict[str, tuple[int, int, str]] = {}
 
 
 def prepare_output(out: Path, force: bool) -> Path:
@@ -39,6 +44,33 @@ def prepare_output(out: Path, force: bool) -> Path:
     return staging
 
 
+def _arrow_column(col: pd.Series) -> pa.Array:
+    """One column as Arrow, text escaped (csvsafe): Arrow-backed text is passed on without a copy."""
+    if col.dtype == bool:
+        return pc.if_else(pa.array(col.to_numpy()), "True", "False")
+    if pd.api.types.is_bool_dtype(col.dtype):  # nullable boolean
+        return pa.array(col.map({True: "True", False: "False"}).astype("str"), type=pa.string())
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return pa.array(col, from_pandas=True)
+    if col.dtype == object:
+        values = escape_series(col).to_numpy(dtype=object)
+        try:  # usually all str/None already: converted in C++
+            return pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            return pa.array([v if v is None or isinstance(v, str) else str(v) for v in values],
+                            type=pa.string(), from_pandas=True)
+    values = pa.array(col, from_pandas=True)
+    if pa.types.is_dictionary(values.type) and _is_text(values.type.value_type):
+        return escape_arrow(values).dictionary_decode()
+    if _is_text(values.type):
+        return escape_arrow(values)
+    return pa.array(col, type=pa.string(), from_pandas=True)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """UTF-8 with BOM (Excel/WPS in China garble plain UTF-8), '\\n' line ends, no index; text cells
     escaped against formula injection (report/csvsafe.py: a leading ' that readers drop again).
@@ -47,27 +79,33 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     quotes every text field, so a body holding a lone "\\r" or a newline never splits a row.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe = escape_frame(frame)
-    columns = {}
-    for name in safe.columns:
-        col = safe[name]
-        if pd.api.types.is_bool_dtype(col.dtype):
-            columns[str(name)] = pa.array(col.map({True: "True", False: "False"}).astype("str"), type=pa.string())
-        elif pd.api.types.is_numeric_dtype(col.dtype):
-            columns[str(name)] = pa.array(col, from_pandas=True)
-        elif col.dtype == object:
-            values = col.to_numpy(dtype=object)
-            try:  # usually all str/None already: converted in C++
-                columns[str(name)] = pa.array(values, type=pa.string(), from_pandas=True)
-            except (pa.ArrowTypeError, pa.ArrowInvalid):
-                columns[str(name)] = pa.array([v if v is None or isinstance(v, str) else str(v) for v in values],
-                                              type=pa.string(), from_pandas=True)
-        else:
-            columns[str(name)] = pa.array(col, type=pa.string(), from_pandas=True)
-    table = pa.table(columns) if columns else pa.table({})
-    with open(path, "wb") as fh:
-        fh.write(b"\xef\xbb\xbf")
-        pacsv.write_csv(table, fh, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
+    with pa.OSFile(str(path), "wb") as sink:  # Arrow's own file: the write runs without the GIL
+        sink.write(b"\xef\xbb\xbf")
+        if not len(frame.columns):
+            pacsv.write_csv(pa.table({}), sink, options)
+        writer = schema = None
+        # A slice of rows at a time: the escaped and converted copies stay a few MB at a million rows.
+        for start in range(0, max(len(frame), 1), CHUNK_ROWS) if len(frame.columns) else ():
+            part = frame.iloc[start:start + CHUNK_ROWS]
+            table = pa.table({str(name): _arrow_column(part.iloc[:, i]) for i, name in enumerate(part.columns)})
+            if writer is None:
+                schema = table.schema
+                writer = pacsv.CSVWriter(sink, schema, write_options=options)
+            writer.write_table(table if table.schema.equals(schema) else table.cast(schema))
+        if writer is not None:
+            writer.close()
+    stat = path.stat()
+    _WRITTEN[str(path.resolve())] = (stat.st_size, stat.st_mtime_ns, sha256_file(path))
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256: remembered from write_csv if the file is still as written, else read."""
+    stat = path.stat()
+    known = _WRITTEN.pop(str(path.resolve()), None)
+    if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+        return known[2]
+    return sha256_file(path)
 
 
 def file_entries(folder: Path, skip: tuple[str, ...] = (MANIFEST,)) -> list[dict]:
@@ -76,7 +114,7 @@ def file_entries(folder: Path, skip: tuple[str, ...] = (MANIFEST,)) -> list[dict
         rel = path.relative_to(folder).as_posix()
         if rel in skip:
             continue
-        entries.append({"path": rel, "sha256": sha256_file(path), "bytes": path.stat().st_size})
+        entries.append({"path": rel, "sha256": _sha256(path), "bytes": path.stat().st_size})
     return entries
 
 
@@ -110,3 +148,6 @@ def commit_bundle(staging: Path, out: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+    inside = str(Path(staging).resolve()) + os.sep
+    for key in [k for k in _WRITTEN if k.startswith(inside)]:
+        _WRITTEN.pop(key, None)
