@@ -1,8 +1,9 @@
 """Charts drawn from aggregates; every plot function takes an Axes and returns it (no pyplot state).
 
-Aggregates take the *incoming* events (analysis.senders.incoming) and the set of collector numbers, so
-the charts split collection from other contact exactly as the report's figures do. `save_figure`
-renders one figure per file at 150 dpi with the CJK font active.
+Aggregates count the incoming events of the report's Tally (report/tally.py: integer codes, no copy of
+the events frame) with look-up tables over counterpart codes saying who the collectors are, so the charts
+split collection from other contact exactly as the report's figures do. `save_figure` renders one figure
+per file at 150 dpi with the CJK font active.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .fonts import font_rc  # noqa: E402
+from .tally import Tally  # noqa: E402
 
 DPI = 150
 SERIES = ("coll_msgs", "coll_calls", "other_msgs", "other_calls")
@@ -45,47 +47,49 @@ LABELS = {
 }
 
 
-def _split(inc: pd.DataFrame, collectors: set[str]) -> pd.Series:
-    """Series label per incoming event: coll_msgs / coll_calls / other_msgs / other_calls."""
-    is_call = inc["kind"].eq("call")
-    from_collector = inc["counterpart"].isin(collectors)
-    coll_msg = ~is_call & from_collector & inc["category"].eq("collection")
-    label = np.where(is_call, np.where(from_collector, "coll_calls", "other_calls"),
-                     np.where(coll_msg, "coll_msgs", "other_msgs"))
-    return pd.Series(label, index=inc.index)
-
-
-def collection_only(inc: pd.DataFrame, collectors: set[str]) -> pd.DataFrame:
-    """Collection contact: calls from collector numbers and their collection messages."""
-    return inc.loc[_split(inc, collectors).isin(["coll_msgs", "coll_calls"])]
-
-
-def daily_counts(inc: pd.DataFrame, collectors: set[str] | None = None) -> pd.DataFrame:
-    """One row per local date (gaps filled 0), columns SERIES plus messages and calls."""
-    if inc.empty:
+def daily_counts(tally: Tally, collectors: np.ndarray, only: np.ndarray | None = None,
+                 span: pd.DatetimeIndex | None = None) -> pd.DataFrame:
+    """One row per local date, columns SERIES plus messages and calls. `collectors` and `only` are
+    look-up tables over the tally's counterpart codes: whose contact counts as collection, and (if given)
+    whose contact is counted at all. Dates run from the first to the last with contact (gaps 0), or over
+    `span`."""
+    table = tally.daily()
+    if only is not None:
+        table = table.loc[only[table["cp"].to_numpy()]]
+    if span is None and table.empty:
         return pd.DataFrame(columns=[*SERIES, "messages", "calls"], dtype="int64")
-    day = inc["local_time"].dt.tz_localize(None).dt.normalize()
-    table = day.groupby([day, _split(inc, collectors or set())]).size().unstack(fill_value=0)
-    table = table.reindex(columns=list(SERIES), fill_value=0)
-    table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="D"), fill_value=0)
-    table["messages"] = table["coll_msgs"] + table["other_msgs"]
-    table["calls"] = table["coll_calls"] + table["other_calls"]
-    return table.astype("int64")
+    day, n = table["day"].to_numpy(), table["n"].to_numpy()
+    call, coll = table["call"].to_numpy(), collectors[table["cp"].to_numpy()]
+    series = np.where(call, np.where(coll, 1, 3), np.where(coll & table["collection"].to_numpy(), 0, 2))  # SERIES
+    if span is None:
+        first, last = (np.datetime64(int(d), "D") for d in (day.min(), day.max()))
+        span = pd.date_range(pd.Timestamp(first).as_unit(tally.time_unit), pd.Timestamp(last).as_unit(tally.time_unit),
+                             freq="D")
+    first_day = int(span[0].to_datetime64().astype("datetime64[D]").astype(np.int64)) if len(span) else 0
+    counts = np.zeros((len(span), len(SERIES)), dtype=np.int64)
+    np.add.at(counts, (day - first_day, series), n)
+    out = pd.DataFrame(counts, index=span, columns=list(SERIES))
+    out["messages"] = out["coll_msgs"] + out["other_msgs"]
+    out["calls"] = out["coll_calls"] + out["other_calls"]
+    return out
 
 
-def hourly_counts(inc: pd.DataFrame) -> pd.DataFrame:
-    """24 rows (hour 0–23), columns messages and calls."""
-    hour = inc["local_time"].dt.hour
-    kind = pd.Series(np.where(inc["kind"].eq("call"), "calls", "messages"), index=inc.index)
-    table = hour.groupby([hour, kind]).size().unstack(fill_value=0) if len(inc) else pd.DataFrame()
-    return table.reindex(index=range(24), columns=["messages", "calls"], fill_value=0).astype("int64")
+def collection_rows(tally: Tally, collectors: np.ndarray) -> np.ndarray:
+    """Collection contact among the tally's rows: calls from collector numbers and their collection messages."""
+    return collectors[tally.cp] & (tally.call | tally.collection)
 
 
-def weekday_hour_counts(inc: pd.DataFrame) -> pd.DataFrame:
-    """7 × 24 table (Monday first) of contact counts."""
-    lt = inc["local_time"]
-    table = lt.groupby([lt.dt.day_of_week, lt.dt.hour]).size().unstack(fill_value=0) if len(inc) else pd.DataFrame()
-    return table.reindex(index=range(7), columns=range(24), fill_value=0).astype("int64")
+def hourly_counts(tally: Tally, rows: np.ndarray) -> pd.DataFrame:
+    """24 rows (hour 0–23), columns messages and calls, counting the tally's `rows` (a mask)."""
+    counts = np.bincount(tally.hour[rows].astype(np.int64) * 2 + tally.call[rows], minlength=48)
+    return pd.DataFrame(counts.reshape(24, 2), index=range(24), columns=["messages", "calls"])
+
+
+def weekday_hour_counts(tally: Tally, rows: np.ndarray) -> pd.DataFrame:
+    """7 × 24 table (Monday first) of contact counts over the tally's `rows` (a mask)."""
+    weekday = (tally.day[rows] + 3) % 7  # 1970-01-01 was a Thursday
+    counts = np.bincount(weekday * 24 + tally.hour[rows], minlength=7 * 24)
+    return pd.DataFrame(counts.reshape(7, 24), index=range(7), columns=range(24))
 
 
 def plot_daily(ax: Axes, daily: pd.DataFrame, lang: str = "zh") -> Axes:

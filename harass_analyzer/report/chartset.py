@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.senders import incoming
-from .charts import (collection_only, daily_counts, hourly_counts, plot_daily, plot_entity_daily, plot_heatmap,
+from .charts import (collection_rows, daily_counts, hourly_counts, plot_daily, plot_entity_daily, plot_heatmap,
                      plot_hourly, plot_top, save_figure, weekday_hour_counts)
 from .facts import ReportFacts
+from .tally import build_tally
 
 ENTITY_CHARTS = 5
 TOP_ROWS = 15
@@ -41,11 +41,11 @@ def write_charts(folder: Path, analysis, facts: ReportFacts) -> list[str]:
     """Write every chart into `folder`; return their names (relative to folder) in report order."""
     folder.mkdir(parents=True, exist_ok=True)
     lang = facts.lang
-    inc = incoming(analysis.events)[["local_time", "kind", "counterpart", "category"]]  # what charts read
-    collectors = facts.collector_numbers
-    coll = collection_only(inc, collectors)
-    daily, hourly = daily_counts(inc, collectors), hourly_counts(coll)
-    heat = weekday_hour_counts(coll)
+    tally = facts.tally or build_tally(analysis.events, analysis.profile, facts.night_hours)
+    collectors = tally.member(tally.codes_for(sorted(facts.collector_numbers)))
+    coll = collection_rows(tally, collectors)
+    daily, hourly = daily_counts(tally, collectors), hourly_counts(tally, coll)
+    heat = weekday_hour_counts(tally, coll)
     written = [
         save_figure(folder / "daily.png", lambda ax: plot_daily(ax, daily, lang)),
         save_figure(folder / "hourly.png", lambda ax: plot_hourly(ax, hourly, facts.night_hours, lang)),
@@ -62,8 +62,8 @@ def write_charts(folder: Path, analysis, facts: ReportFacts) -> list[str]:
     if len(daily):
         span = daily.index
         for i, entity in enumerate(facts.entities[:ENTITY_CHARTS]):
-            mine = inc.loc[inc["counterpart"].isin(entity.numbers)]
-            per_day = daily_counts(mine, set(entity.numbers)).reindex(span, fill_value=0)
+            mine = tally.member(tally.codes_for(entity.numbers))
+            per_day = daily_counts(tally, mine, only=mine, span=span)
             written.append(save_figure(folder / entity_chart_name(i),
                                        lambda ax, d=per_day, n=entity.name: plot_entity_daily(ax, d, n, lang),
                                        size=(10, 3)))

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..analysis.senders import incoming
+from .examples import EXAMPLES as EXAMPLES_PER_ENTITY
+from .examples import TAG_SEVERITY, candidates, pick_examples  # noqa: F401  (TAG_SEVERITY: public name)
+from .tally import NIGHT_FIRST, Tally, build_tally, count_keys
 
-# Most serious first: examples quote these before plain reminders.
-TAG_SEVERITY = ("violence", "impersonation", "exposure", "legal_threat", "visit_threat", "insult",
-                "third_party", "reminder")
-EXAMPLES_PER_ENTITY = 5
 WORST_DAYS = 3
 
 
@@ -63,6 +65,7 @@ class ReportFacts:
     issue_reasons: list[tuple[str, int]]
     inputs: list[dict]
     senders: pd.DataFrame
+    tally: Tally | None = field(default=None, repr=False, compare=False)  # what the charts count from
 
     @property
     def collector_numbers(self) -> set[str]:
@@ -107,80 +110,32 @@ def _profile_bits(analysis, lang: str) -> tuple[str, str, dict[str, str], tuple[
     return profile.name, text, titles, tuple(profile.night_hours)
 
 
-def _examples(msgs: pd.DataFrame) -> list[dict]:
-    """Up to EXAMPLES_PER_ENTITY distinct collection messages: the earliest of each tag, most serious tag
-    first, then the earliest untagged; shown in time order."""
-    if msgs.empty:
-        return []
-    ordered = msgs.sort_values(["ts_ms", "event_id"], kind="mergesort").drop_duplicates("body")
-    tags = ";" + ordered["tags"].fillna("").astype(str) + ";"
-    picked: list = []
-    for tag in TAG_SEVERITY:
-        hits = ordered.index[tags.str.contains(f";{tag};", regex=False).to_numpy()]
-        fresh = [i for i in hits[: len(picked) + 1] if i not in picked]
-        if fresh:
-            picked.append(fresh[0])
-    # Then rows whose tag combination is not shown yet, then any others (each in time order).
-    rest = ordered.drop(index=picked)
-    new_combo = ~rest["tags"].isin(set(ordered.loc[picked, "tags"])).to_numpy()
-    picked += list(rest.index[new_combo][:EXAMPLES_PER_ENTITY]) + list(rest.index[~new_combo][:EXAMPLES_PER_ENTITY])
-    chosen = ordered.loc[picked[:EXAMPLES_PER_ENTITY]].sort_values(["ts_ms", "event_id"], kind="mergesort")
-    return [{"event_id": r.event_id, "timestamp": r.timestamp, "counterpart": r.counterpart,
-             "body": r.body, "tags": r.tags} for r in chosen.itertuples()]
-
-
-def _entity_facts(name: str, inc: pd.DataFrame, senders: pd.DataFrame, numbers: list[str], evidence: str,
-                  violations: pd.DataFrame | None, night: pd.Series) -> EntityFacts:
-    rows = senders.loc[senders["counterpart"].isin(numbers)]
-    mine = inc.loc[inc["counterpart"].isin(numbers)]
-    day = mine["timestamp"].str[:10]
-    per_day = day.value_counts()
-    worst = sorted(per_day.items(), key=lambda kv: (-kv[1], kv[0]))[:WORST_DAYS]
-    at_night = mine.loc[night.loc[mine.index]]
-    msgs = mine.loc[mine["kind"].ne("call") & mine["category"].eq("collection")]
-    exploded = msgs["tags"].fillna("").astype(str).str.split(";").explode()
-    tag_counts = {str(k): int(v) for k, v in exploded[exploded.ne("")].value_counts().items()}
-    viol = (violations.loc[violations["entity"].astype(str).eq(name)] if violations is not None
-            else pd.DataFrame())
-    return EntityFacts(
-        name=name, numbers=numbers, evidence=evidence,
-        first_seen=str(rows["first_seen"].min()) if len(rows) else "",
-        last_seen=str(rows["last_seen"].max()) if len(rows) else "",
-        total_in=int(rows["total_in"].sum()), messages_in=int(rows["messages_in"].sum()),
-        calls_in=int(rows["calls_in"].sum()), calls_unanswered=int(rows["calls_unanswered"].sum()),
-        collection_msgs=int(rows["collection_msgs"].sum()), night_in=int(rows["night_in"].sum()),
-        active_days=int(day.nunique()), worst_days=[(d, int(n)) for d, n in worst],
-        night_examples=[{"event_id": r.event_id, "timestamp": r.timestamp, "counterpart": r.counterpart,
-                         "kind": r.kind} for r in at_night.head(EXAMPLES_PER_ENTITY).itertuples()],
-        violations=viol, examples=_examples(msgs), tags=dict(sorted(tag_counts.items())))
-
-
 def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     """`analysis` is harass_analyzer.api.Analysis (possibly redacted)."""
     lang = lang or analysis.options.lang
-    events, senders = analysis.events, analysis.senders
+    events, senders, entities_df = analysis.events, analysis.senders, analysis.entities
     profile_name, profile_text, titles, night_hours = _profile_bits(analysis, lang)
-    # Only the columns the facts read: every selection below then copies 9 columns, not 25.
-    inc = incoming(events)[["event_id", "ts_ms", "timestamp", "local_time", "kind", "counterpart", "category",
-                            "tags", "body"]]
-    start, end = night_hours
-    hour = inc["local_time"].dt.hour
-    night = (hour >= start) | (hour < end)
-    if analysis.profile is not None:
-        night = analysis.profile.is_disallowed(inc["local_time"])
-    groups = group_column(events)
-    entities_df = analysis.entities
+    tally = build_tally(events, analysis.profile, night_hours)
     evidence = {}
     if entities_df is not None:
         evidence = dict(zip(entities_df["entity"].astype(str), entities_df["evidence"].astype(str)))
-    facts = []
-    for name in collector_groups(events, entities_df, analysis.violations):
-        numbers = sorted(set(events.loc[groups.eq(name), "counterpart"]))
+    found = set(entities_df["entity"].astype(str)) if entities_df is not None else set(tally.msg_groups)
+    if analysis.violations is not None and len(analysis.violations):
+        found |= set(analysis.violations["entity"].astype(str))
+    found.discard("")
+    groups = []
+    for name in sorted(found):  # the collector_groups() of this events frame
+        numbers = sorted({tally.numbers[c] for c in tally.groups.get(name, ())})
         if not numbers and entities_df is not None:
             row = entities_df.loc[entities_df["entity"].astype(str).eq(name), "numbers"]
             numbers = sorted(str(row.iloc[0]).split(";")) if len(row) else []
-        facts.append(_entity_facts(name, inc, senders, numbers, evidence.get(name, ""),
-                                   analysis.violations, night))
+        groups.append((name, numbers, tally.codes_for(numbers)))
+    examples = _example_rows(events, tally, [codes for _, _, codes in groups])
+    night_rows = tally.first_rows(tally.night, NIGHT_FIRST)
+    tags = _tag_table(tally)
+    facts = [_entity_facts(name, numbers, tally.member(codes), tally, events, senders, evidence.get(name, ""),
+                           analysis.violations, night_rows, tags, rows)
+             for (name, numbers, codes), rows in zip(groups, examples)]
     facts.sort(key=lambda f: (-f.total_in, f.name))
     reasons = (analysis.issues["reason"].value_counts().sort_index().items()
                if len(analysis.issues) else [])
@@ -188,8 +143,96 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     return ReportFacts(
         lang=lang, tz=analysis.tz, redacted=bool(analysis.options.redact),
         first_day=stamps.iloc[0][:10] if len(stamps) else "", last_day=stamps.iloc[-1][:10] if len(stamps) else "",
-        events=len(events), incoming=len(inc), numbers=len(senders), issues=len(analysis.issues),
+        events=len(events), incoming=len(tally.rows), numbers=len(senders), issues=len(analysis.issues),
         duplicates_merged=analysis.duplicates_merged, night_hours=night_hours,
         grouped=entities_df is not None, entities=facts, violations=analysis.violations,
         profile_name=profile_name, profile_text=profile_text, rule_titles=titles,
-        issue_reasons=[(str(r), int(n)) for r, n in reasons], inputs=analysis.inputs, senders=senders)
+        issue_reasons=[(str(r), int(n)) for r, n in reasons], inputs=analysis.inputs, senders=senders, tally=tally)
+
+
+def _entity_facts(name: str, numbers: list[str], member: np.ndarray, tally: Tally, events: pd.DataFrame,
+                  senders: pd.DataFrame, evidence: str, violations: pd.DataFrame | None, night_rows: np.ndarray,
+                  tags: pd.DataFrame, example_rows: np.ndarray) -> EntityFacts:
+    """One collector's figures: `member` marks its counterpart codes in the tally."""
+    rows = senders.loc[senders["counterpart"].isin(numbers)]
+    daily = tally.daily()
+    per_day = daily.loc[member[daily["cp"].to_numpy()]].groupby("day")["n"].sum()
+    worst = sorted(per_day.items(), key=lambda kv: (-kv[1], kv[0]))[:WORST_DAYS]  # day numbers sort as dates
+    at_night = night_rows[member[tally.cp[night_rows]]][:EXAMPLES_PER_ENTITY]
+    night = events.iloc[tally.rows[at_night]][["event_id", "timestamp", "counterpart", "kind"]]
+    tag_counts: dict[str, int] = {}
+    mine = tags.loc[member[tags["cp"].to_numpy()]].groupby("tag")["n"].sum()
+    for code, n in mine.items():
+        value = tally.tag_values[code]
+        for tag in ([] if pd.isna(value) else str(value).split(";")):
+            if tag:
+                tag_counts[tag] = tag_counts.get(tag, 0) + int(n)
+    viol = (violations.loc[violations["entity"].astype(str).eq(name)] if violations is not None
+            else pd.DataFrame())
+    msgs = events.iloc[example_rows][["event_id", "ts_ms", "timestamp", "counterpart", "body", "tags"]]
+    return EntityFacts(
+        name=name, numbers=numbers, evidence=evidence,
+        first_seen=str(rows["first_seen"].min()) if len(rows) else "",
+        last_seen=str(rows["last_seen"].max()) if len(rows) else "",
+        total_in=int(rows["total_in"].sum()), messages_in=int(rows["messages_in"].sum()),
+        calls_in=int(rows["calls_in"].sum()), calls_unanswered=int(rows["calls_unanswered"].sum()),
+        collection_msgs=int(rows["collection_msgs"].sum()), night_in=int(rows["night_in"].sum()),
+        active_days=len(per_day), worst_days=[(str(np.datetime64(int(d), "D")), int(n)) for d, n in worst],
+        night_examples=[{"event_id": r.event_id, "timestamp": r.timestamp, "counterpart": r.counterpart,
+                         "kind": r.kind} for r in night.itertuples()],
+        violations=viol, examples=pick_examples(msgs), tags=dict(sorted(tag_counts.items())))
+
+
+def _tag_table(tally: Tally) -> pd.DataFrame:
+    """Received collection messages per (counterpart code, raw tags value code): columns cp, tag, n."""
+    msgs = tally.collection_msgs
+    width = max(len(tally.tag_values), 1)
+    key = tally.cp[msgs].astype(np.int64)
+    key *= width
+    key += tally.tag_codes[msgs]
+    keys, counts = count_keys(key, len(tally.numbers) * width)
+    return pd.DataFrame({"cp": keys // width, "tag": keys % width, "n": counts})
+
+
+def _example_rows(events: pd.DataFrame, tally: Tally, group_codes: list[np.ndarray]) -> list[np.ndarray]:
+    """Per collector: the positions (in events) of the collection messages `pick_examples` may choose from
+    (examples.candidates), in (ts_ms, event_id) order."""
+    msgs = np.flatnonzero(tally.collection_msgs).astype(np.int32)
+    order = _time_order(events, tally.rows[msgs])
+    if order is not None:
+        msgs = msgs[order]
+    cp = tally.cp[msgs]
+    by_cp = np.argsort(cp, kind="stable").astype(np.int32)
+    starts = np.searchsorted(cp[by_cp], np.arange(len(tally.numbers) + 1))
+    del cp
+    pos = tally.rows[msgs]
+    rows, combos = [], []
+    for codes in group_codes:
+        mine = np.sort(np.concatenate([by_cp[starts[c]:starts[c + 1]] for c in codes])) if len(codes) \
+            else np.zeros(0, dtype=np.int64)
+        rows.append(pos[mine])
+        combos.append(tally.tag_codes[msgs[mine]])
+    return candidates(_arrow_text(events["body"]), rows, combos)
+
+
+def _time_order(events: pd.DataFrame, pos: np.ndarray) -> np.ndarray | None:
+    """The permutation that sorts rows `pos` by (ts_ms, event_id), None when they are in that order
+    already (as usual: events are sorted by time and numbered in that order)."""
+    ts = events["ts_ms"].to_numpy()[pos]
+    if not (ts[1:] < ts[:-1]).any():
+        ties = np.flatnonzero(ts[1:] == ts[:-1])
+        if not len(ties):
+            return None
+        ids = _arrow_text(events["event_id"])
+        if pc.all(pc.less(ids.take(pos[ties]), ids.take(pos[ties + 1]))).as_py():
+            return None
+    keys = pd.DataFrame({"ts": ts, "id": events["event_id"].to_numpy()[pos]})
+    return keys.sort_values(["ts", "id"], kind="mergesort").index.to_numpy()
+
+
+def _arrow_text(column: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array (no copy when it is Arrow-backed already)."""
+    values = pa.array(column, from_pandas=True)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values.dictionary_decode() if pa.types.is_dictionary(values.type) else values
