@@ -6,8 +6,10 @@ written from the redacted Analysis (report/redact.py).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..schema import EVENT_COLUMNS, EXTRA_COLUMNS
@@ -22,13 +24,16 @@ from .redact import redact
 
 
 def format_durations(values: pd.Series) -> pd.Series:
-    """Seconds as text: whole numbers without a decimal point, others as %g, missing as ""."""
-    out = pd.Series("", index=values.index, dtype="object")
-    whole = values.notna() & values.eq(values.round())
-    out[whole] = values[whole].astype("int64").astype(str)
-    other = values.notna() & ~whole
-    out[other] = values[other].map("{:g}".format)
-    return out
+    """Seconds as text: whole numbers without a decimal point, others as %g, missing as "".
+
+    A category column: each distinct duration (a few thousand among a million calls) is formatted once,
+    and the million rows hold small integer codes, not strings."""
+    found, distinct = pd.factorize(values)  # missing → -1
+    texts = ["{:g}".format(v) if not np.isfinite(v) or v != round(v) else str(int(v))
+             for v in np.asarray(distinct, dtype="float64")] + [""]
+    codes, categories = pd.factorize(pd.Index(texts, dtype="str"))  # two durations can print alike (%g)
+    return pd.Series(pd.Categorical.from_codes(codes[found], categories=categories), index=values.index,
+                     name=values.name)
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -45,18 +50,22 @@ def write_outputs(staging: Path, analysis) -> None:
     """`analysis` is harass_analyzer.api.Analysis (events, senders, issues, tz, options …)."""
     if analysis.options.redact:
         analysis = redact(analysis)
-    bundle.write_csv(events_table(analysis.events), staging / "events.csv")
-    bundle.write_csv(analysis.senders, staging / "senders.csv")
-    bundle.write_csv(analysis.issues, staging / "import_issues.csv")
-    if analysis.entities is not None:
-        bundle.write_csv(analysis.entities, staging / "entities.csv")
-    if analysis.violations is not None:
-        bundle.write_csv(analysis.violations, staging / "violations.csv")
-    lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
-    facts = build_facts(analysis, lang)
-    charts = staging / "charts"
-    write_charts(charts, analysis, facts)
-    blocks = build_document(facts)
-    (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
-    (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
-    (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
+    # events.csv (hundreds of MB at a million rows) is formatted and hashed in Arrow's C++ and hashlib,
+    # which release the GIL: written on a second thread while this one builds the report and charts.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="events-csv") as pool:
+        events_csv = pool.submit(bundle.write_csv, events_table(analysis.events), staging / "events.csv")
+        bundle.write_csv(analysis.senders, staging / "senders.csv")
+        bundle.write_csv(analysis.issues, staging / "import_issues.csv")
+        if analysis.entities is not None:
+            bundle.write_csv(analysis.entities, staging / "entities.csv")
+        if analysis.violations is not None:
+            bundle.write_csv(analysis.violations, staging / "violations.csv")
+        lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
+        facts = build_facts(analysis, lang)
+        charts = staging / "charts"
+        write_charts(charts, analysis, facts)
+        blocks = build_document(facts)
+        (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
+        (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
+        (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
+        events_csv.result()  # re-raises what the writer raised

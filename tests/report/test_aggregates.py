@@ -1,0 +1,88 @@
+"""The report's million-row shortcuts give exactly what the plain frame operations give: examples picked
+from a few candidate rows, facts from integer tallies (str or category columns), CSV escaping in Arrow,
+events.csv written a slice at a time, and hashes remembered for the manifest."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from harass_analyzer.report import bundle, examples
+from harass_analyzer.report.csvsafe import escape_arrow, escape_cell
+from harass_analyzer.report.facts import build_facts
+from harass_analyzer.report.outputs import events_table, format_durations
+from tests.report.handmade import handmade_analysis
+
+TAGS = ["reminder", "violence;reminder", "exposure", "", "insult;third_party", None, "impersonation"]
+LOW_CARD = ["kind", "direction", "call_status", "msg_status", "source_file", "source_format"]
+
+
+def messages(rng: np.random.Generator, n: int, bodies: int) -> pd.DataFrame:
+    texts = [f"body {i}" for i in range(bodies)] + [None]
+    return pd.DataFrame({
+        "event_id": [f"E{i:05d}" for i in range(n)], "ts_ms": np.sort(rng.integers(0, n // 3 + 1, n)),
+        "timestamp": [f"t{i}" for i in range(n)], "counterpart": rng.choice(["+861", "+862", "+863"], n),
+        "body": pd.Series([texts[i] for i in rng.integers(0, len(texts), n)], dtype="str"),
+        "tags": pd.Series([TAGS[i] for i in rng.integers(0, len(TAGS), n)], dtype="str")})
+
+
+@pytest.mark.parametrize("rounds", [0, 1, examples.ROUNDS])
+@pytest.mark.parametrize("seed", range(6))
+def test_examples_from_candidates_equal_examples_from_all_rows(seed: int, rounds: int, monkeypatch) -> None:
+    monkeypatch.setattr(examples, "ROUNDS", rounds)  # 0: every body looked up at once
+    rng = np.random.default_rng(seed)
+    frame = messages(rng, int(rng.integers(1, 3000)), int(rng.choice([1, 3, 30, 3000])))
+    combos = pd.factorize(frame["tags"], use_na_sentinel=False)[0]
+    owners = [np.flatnonzero(frame["counterpart"].isin(nums)) for nums in (["+861"], ["+861", "+862"], ["+863"])]
+    found = examples.candidates(pa.array(frame["body"]), owners, [combos[rows] for rows in owners])
+    for rows, picked in zip(owners, found):
+        assert set(picked) <= set(rows)
+        assert examples.pick_examples(frame.iloc[picked]) == examples.pick_examples(frame.iloc[rows])
+
+
+def facts_dict(analysis) -> list[dict]:
+    facts = build_facts(analysis)
+    return [{k: (v.to_dict("list") if isinstance(v, pd.DataFrame) else v) for k, v in dataclasses.asdict(e).items()}
+            for e in facts.entities]
+
+
+@pytest.mark.parametrize("with_rules", [True, False])
+def test_facts_same_for_str_and_category_columns(with_rules: bool) -> None:
+    plain = handmade_analysis(with_rules=with_rules)
+    cat = dataclasses.replace(plain, events=plain.events.astype({c: "category" for c in LOW_CARD}))
+    assert facts_dict(plain) == facts_dict(cat)
+    assert facts_dict(plain)[0]["examples"]
+
+
+def test_format_durations() -> None:
+    values = pd.Series([1.0, np.nan, 2.5, -3.0, 0.0, 1e-7, 12345678.9, -0.0, 1.0000001, 1.0000002])
+    assert format_durations(values).astype(str).tolist() == [
+        "1", "", "2.5", "-3", "0", "1e-07", "1.23457e+07", "0", "1", "1"]
+
+
+def test_escape_arrow_matches_escape_cell() -> None:
+    cells = ["=1+1", "+8613800138000", "+86 138", "-1", "-", "'x", "@a", "\tx", "", None, "普通", "+１２３",
+             "12.5", "+1.", "=" * 3]
+    for kind in (pa.string(), pa.large_string()):
+        assert escape_arrow(pa.array(cells, type=kind)).to_pylist() == [escape_cell(c) for c in cells]
+    sliced = pa.array(cells * 3, type=pa.large_string()).slice(5, 20)
+    assert escape_arrow(sliced).to_pylist() == [escape_cell(c) for c in sliced.to_pylist()]
+    coded = pa.array(cells).dictionary_encode()
+    assert escape_arrow(coded).dictionary_decode().to_pylist() == [escape_cell(c) for c in cells]
+
+
+def test_csv_in_slices_and_remembered_hash(tmp_path, monkeypatch) -> None:
+    events = events_table(handmade_analysis().events)
+    bundle.write_csv(events, tmp_path / "one.csv")
+    monkeypatch.setattr(bundle, "CHUNK_ROWS", 5)
+    bundle.write_csv(events.astype({c: "category" for c in LOW_CARD}), tmp_path / "sliced.csv")
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "sliced.csv").read_bytes()
+    entries = {e["path"]: e["sha256"] for e in bundle.file_entries(tmp_path)}
+    assert entries["one.csv"] == entries["sliced.csv"]
+    bundle.write_csv(events, tmp_path / "changed.csv")
+    (tmp_path / "changed.csv").write_bytes(b"other")  # changed after writing: hashed again
+    entry = [e for e in bundle.file_entries(tmp_path) if e["path"] == "changed.csv"][0]
+    assert entry["sha256"] == bundle.sha256_file(tmp_path / "changed.csv")
