@@ -85,8 +85,10 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     """Import, classify and analyse; nothing is written."""
     from .analysis.entities import assign_entities
     from .classify import KeywordClassifier
+    from .memory import return_freed_memory
     from .rules import check_rules, load_profile
 
+    return_freed_memory()
     options = options or Options()
     lexicons = [options.lexicon] if options.lexicon else []
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import

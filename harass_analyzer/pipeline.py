@@ -237,12 +237,12 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
 
 def sort_by_time(events: pd.DataFrame) -> pd.DataFrame:
-    """Stable sort on ts_ms (ties keep input order), one column at a time so that at most one extra
-    column is alive, not a second copy of the whole table."""
+    """Stable sort on ts_ms (ties keep input order), in place and one column at a time: each column's old
+    values are freed as soon as its sorted copy replaces them, so the table never exists twice."""
     order = np.argsort(events["ts_ms"].to_numpy(), kind="stable")
+    events.index = pd.RangeIndex(len(events))
     if (order == np.arange(len(order))).all():
-        return events.reset_index(drop=True)
-    events = events.reset_index(drop=True)
+        return events
     for col in list(events.columns):
         events[col] = events[col].take(order).to_numpy() if events[col].dtype.kind in "biufM" \
             else events[col].take(order).reset_index(drop=True)
@@ -261,7 +261,9 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
     if not found:
         listed = "; ".join(f"{i.source_file}: {i.reason}" for i in issues.issues[:3])
         raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
-    raw, inputs = _read_all(found, issues, tz, column_map, progress)
+    # While worker processes parse a large export, the classifier loads its dictionary (~1 s) meanwhile.
+    raw, inputs = _read_all(found, issues, tz, column_map, progress,
+                            while_waiting=getattr(classifier, "warm_up", None))
     raw = _drop_implausible_times(raw, issues)
     raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
     events, merged = merge_duplicates(raw)

@@ -84,6 +84,9 @@ def parse_part(job: dict) -> tuple[pa.Table | None, list, dict[str, int], str]:
 
 
 def main(job_file: str) -> int:
+    from ..memory import return_freed_memory
+
+    return_freed_memory()
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     try:
         table, issues, counts, decoded_as = parse_part(job)
