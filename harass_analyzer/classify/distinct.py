@@ -36,13 +36,18 @@ def template_codes(texts: Iterable[object], max_chars: int, stages: Sequence[Sta
     if isinstance(uniques, pa.Array):
         if len(uniques) and pc.max(pc.binary_length(uniques)).as_py() > max_chars:  # bytes >= characters
             uniques = pc.utf8_slice_codeunits(uniques, 0, max_chars)  # counts code points, like str slicing
-        mapping, dictionary = _dictionary_encode(pa.chunked_array(
+        collapsed = pa.chunked_array(
             [_collapse_digits(uniques.slice(i, _CHUNK)) for i in range(0, len(uniques), _CHUNK)],
-            type=pa.large_string()))
+            type=pa.large_string())
+        del uniques  # the largest transient: every distinct raw text
+        mapping, dictionary = _dictionary_encode(collapsed)
+        del collapsed
         while pending and pending[0][1] is not None:
             step, dictionary = _dictionary_encode(pending.pop(0)[1](dictionary))
             mapping = step[mapping]
         current = dictionary.to_pylist()
+        del dictionary
+        pa.default_memory_pool().release_unused()  # hash tables freed above: give the pages back to the OS
     else:
         mapping, current = _factorize([_DIGIT_RUNS.sub("0", u[:max_chars]) for u in uniques])
     for stage, _ in pending:

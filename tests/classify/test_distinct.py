@@ -72,7 +72,8 @@ def test_classify_events_with_category_columns(clf):
     assert plain["category"].tolist() == ["collection", "other", "other", "collection", "other", "other"]
     assert plain["matched_terms"][5] == plain["matched_terms"][0]  # official sender: terms and score kept
     assert plain["score"][5] == plain["score"][0] > 0 and plain["tags"][5] == ""
-    assert plain["score"].dtype == np.float64 and plain["tags"].dtype == "str"
+    assert plain["score"].dtype == np.float64
+    assert plain["tags"].dtype == "category" and plain["tags"].cat.categories.tolist() == ["", "reminder", "visit_threat"]
 
 
 def test_arrow_name_masking_equals_python():
