@@ -25,10 +25,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import ConfigError
 from ..numbers import normalize_number
 from ..schema import WITHHELD
+from .columns import code_lookup, codes, mask_eq
 
 ENTITY_COLUMNS = ["entity", "numbers", "evidence"]
 
@@ -142,19 +144,25 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["counterpart", "entity"]).drop_duplicates("counterpart", keep="last")
 
 
-def _evidence_edges(events: pd.DataFrame) -> pd.DataFrame:
-    """(counterpart, key_kind, value, messages, first_event) from incoming collection messages."""
-    mask = (events["direction"].eq("in") & events["kind"].ne("call") & events["msg_status"].eq("received")
-            & events["category"].eq("collection") & events["counterpart"].ne(WITHHELD)).to_numpy(dtype=bool)
+def _evidence_edges(events: pd.DataFrame, number_codes: np.ndarray, number_values: np.ndarray) -> pd.DataFrame:
+    """(counterpart, key_kind, value, messages, first_event) from incoming collection messages.
+    `number_codes`/`number_values`: the counterpart column factorized once (analysis.columns.codes)."""
+    mask = (mask_eq(events["direction"], "in") & ~mask_eq(events["kind"], "call")
+            & mask_eq(events["msg_status"], "received") & mask_eq(events["category"], "collection")
+            & (number_codes >= 0) & (number_codes != code_lookup(number_values, [WITHHELD])[0]))
     rows = np.flatnonzero(mask)
     if len(rows) == 0:
         return pd.DataFrame(columns=["counterpart", "key_kind", "value", "messages", "first_event"])
     rows = rows[np.argsort(events["ts_ms"].to_numpy()[rows], kind="stable")]
-    number_code, numbers = pd.factorize(events["counterpart"].take(rows))
+    number_code, first_seen = pd.factorize(number_codes[rows])  # numbered in order of first message
+    numbers = number_values[first_seen]
     totals = np.bincount(number_code, minlength=len(numbers))
     first_of_number = rows[np.unique(number_code, return_index=True)[1]]  # earliest row per number
     # Bounded cost: each number's earliest SAMPLE_MESSAGES messages carry its signature and keys.
-    rank = pd.Series(number_code).groupby(number_code).cumcount().to_numpy()
+    by_number = np.argsort(number_code, kind="stable")
+    starts = np.r_[0, np.cumsum(totals)[:-1]]
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[by_number] = np.arange(len(rows)) - np.repeat(starts, totals)
     keep = rank < SAMPLE_MESSAGES
     rows, number_code = rows[keep], number_code[keep]
     sample = pd.DataFrame({"number": number_code, "event_id": events["event_id"].take(rows).to_numpy(),
@@ -188,10 +196,11 @@ def _evidence_edges(events: pd.DataFrame) -> pd.DataFrame:
 def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add `entity` to a copy of `events`; return it with entities.csv (entity, numbers, evidence)."""
-    edges = _evidence_edges(events)
+    number_codes, number_values = codes(events["counterpart"])
+    edges = _evidence_edges(events, number_codes, number_values)
     mapping = read_mapping(mapping_file) if mapping_file is not None else pd.DataFrame(
         columns=["counterpart", "entity"])
-    present = set(events["counterpart"].unique())
+    present = set(number_values)
     mapping = mapping.loc[mapping["counterpart"].isin(present) & mapping["counterpart"].ne(WITHHELD)]
     user_edges = pd.DataFrame({"counterpart": mapping["counterpart"], "key_kind": "user",
                                "value": mapping["entity"], "messages": 0, "first_event": ""})
@@ -214,7 +223,10 @@ def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
     edges["root"] = edges["counterpart"].map(uf.find)
     groups["entity"] = groups["root"].map(_name_groups(groups, edges))
     number_to_entity = dict(zip(groups["counterpart"], groups["entity"]))
-    out["entity"] = out["counterpart"].map(number_to_entity).fillna(out["counterpart"])
+    # once per distinct number, then one Arrow take for the million rows (not a per-row dict lookup)
+    names = pa.array([number_to_entity.get(v, v) for v in number_values] + [None], type=pa.large_string())
+    out["entity"] = pd.Series(pd.array(names.take(number_codes), dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+                              index=out.index)
     return out, _entity_table(groups, edges, refused)
 
 

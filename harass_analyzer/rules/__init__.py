@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from ..analysis.contacts import collection_contacts
+from ..analysis.columns import join_ranges, key_counts
 from ..analysis.entities import assign_entities
 from ..errors import ConfigError
+from ..timeconv import iso_strings
 from .checks import CHECKS, ROW_COLUMNS
 from .profile import (LEGAL_WEIGHTS, ROLES, Citation, Rule, RuleProfile, builtin_profiles,
                       disallowed_mask, load_profile)
+from .table import ContactTable, Found, build_table
 from .text import describe_profile, format_profile
 
 VIOLATION_COLUMNS = ["rule_id", "entity", "counterpart", "window_start", "window_end", "count", "threshold",
@@ -31,20 +34,6 @@ __all__ = ["VIOLATION_COLUMNS", "DEFAULT_PROFILE", "LEGAL_WEIGHTS", "ROLES", "Ci
            "load_profile"]
 
 
-def _effective(contacts: pd.DataFrame, rule: Rule, cache: dict) -> pd.DataFrame:
-    """The contacts inside the rule's period (one filtered frame per distinct period)."""
-    period = (rule.effective_from, rule.effective_until)
-    if period not in cache:
-        keep = np.ones(len(contacts), dtype=bool)
-        dates = contacts["date"]
-        if rule.effective_from is not None:
-            keep &= (dates >= pd.Timestamp(rule.effective_from)).to_numpy()
-        if rule.effective_until is not None:
-            keep &= (dates <= pd.Timestamp(rule.effective_until)).to_numpy()
-        cache[period] = contacts if keep.all() else contacts.loc[keep]
-    return cache[period]
-
-
 def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor",
                 stop_date: str | None = None) -> pd.DataFrame:
     """violations.csv rows for every rule of `profile` that applies to `role`, in profile order, then
@@ -53,33 +42,56 @@ def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor"
         raise ConfigError(f"role {role!r}: use one of {', '.join(ROLES)}")
     if "entity" not in events.columns:
         events, _ = assign_entities(events)
-    contacts = collection_contacts(events)
+    table = build_table(events)
     parts = []
-    periods: dict = {}
     for order, rule in enumerate(profile.rules):
         if role not in rule.roles:
             continue
-        rows = CHECKS[rule.kind](_effective(contacts, rule, periods), rule, events=events, role=role,
-                                 stop_date=stop_date)
-        if rows.empty:
-            continue
-        rows = rows[ROW_COLUMNS].copy()
-        rows.insert(0, "rule_id", rule.id)
-        rows["citation"] = rule.citation_text()
-        rows["legal_weight"] = rule.legal_weight
-        rows["_order"] = order
-        rows["_start_ns"] = _utc_ns(rows["window_start"])
-        parts.append(rows)
+        found = CHECKS[rule.kind](table, table.period(rule.effective_from, rule.effective_until), rule,
+                                  role=role, stop_date=stop_date)
+        if found is not None and len(found.ent):
+            parts.append((order, rule, found))
     if not parts:
         return pd.DataFrame(columns=VIOLATION_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    out = out.sort_values(["_order", "entity", "_start_ns", "counterpart"], kind="mergesort")
-    for col in ("window_start", "window_end"):
-        out[col] = out[col].map(lambda t: pd.Timestamp(t).isoformat(timespec="seconds"))
-    out["count"] = out["count"].astype("int64")
-    out["threshold"] = out["threshold"].astype("int64")
-    return out[VIOLATION_COLUMNS].reset_index(drop=True)
+    return _violation_rows(table, parts)
 
 
-def _utc_ns(stamps: pd.Series) -> pd.Series:
-    return stamps.map(lambda t: pd.Timestamp(t).value)
+def _violation_rows(table: ContactTable, parts: list[tuple[int, Rule, Found]]) -> pd.DataFrame:
+    """Text for every row: names, counterparts, event ids (one rule at a time: small temporaries)."""
+    frames = []
+    for order, rule, found in parts:
+        ids = join_ranges(table.event_ids, table.pos[found.members], found.offsets)
+        if found.prefix is not None:
+            ids = [f"{p};{i}" if p else i for p, i in zip(found.prefix, ids)]
+        frames.append(pd.DataFrame({
+            "rule_id": rule.id, "entity": table.entities[found.ent],
+            "counterpart": pd.Series(_counterparts(table, found), dtype=object),  # as before: object
+            "_start_ns": found.start_ns, "_end_ns": found.end_ns, "count": found.count.astype(np.int64),
+            "threshold": np.int64(found.threshold), "event_ids": pd.Series(ids, dtype=object),
+            "citation": rule.citation_text(), "legal_weight": rule.legal_weight, "_order": order,
+        }))
+    frame = pd.concat(frames, ignore_index=True)
+    frame = frame.sort_values(["_order", "entity", "_start_ns", "counterpart"], kind="mergesort")
+    frame["window_start"] = _iso(frame["_start_ns"], table.tz)
+    frame["window_end"] = _iso(frame["_end_ns"], table.tz)
+    return frame[VIOLATION_COLUMNS].reset_index(drop=True)
+
+
+def _counterparts(table: ContactTable, found: Found) -> list[str]:
+    """Per row: its distinct counterparts in name order, ';'-joined (codes are in name order)."""
+    code, names = table.number_codes[found.members], table.numbers
+    width = len(names) + 1  # last code: a missing counterpart
+    rows = len(found.ent)
+    cells = np.repeat(np.arange(rows, dtype=np.int64) * width, found.count)
+    cells += np.where(code < 0, len(names), code)
+    pairs, _ = key_counts(cells, rows * width)
+    per_row = np.bincount(pairs // width, minlength=rows)
+    values = pa.array(list(names) + ["nan"], type=pa.string())
+    return join_ranges(values, pairs % width, np.r_[0, np.cumsum(per_row)])
+
+
+def _iso(ns: pd.Series, tz) -> pd.Series:
+    stamps = pd.Series(pd.to_datetime(ns.to_numpy(), unit="ns", utc=tz is not None), index=ns.index)
+    if tz is None:
+        return stamps.map(lambda t: t.isoformat(timespec="seconds"))
+    return iso_strings(stamps.dt.tz_convert(tz))

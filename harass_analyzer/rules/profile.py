@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.columns import wall_ns
 from ..errors import ConfigError
 
 LEGAL_WEIGHTS = ("statute", "regulation", "national_standard", "self_regulation", "heuristic")
@@ -116,22 +117,26 @@ class RuleProfile:
 def disallowed_mask(rule: Rule, local_time: pd.Series) -> pd.Series:
     """Outside every allowed window of a time_window rule. `to` is exclusive unless to_inclusive
     (22:00 exclusive: 22:00:00 is out; 21:00 inclusive: 21:00:00 is in, 21:00:01 out)."""
-    # Wall-clock arithmetic on the naive local time in ns: seconds of day, sub-second part, weekday.
-    wall = local_time.dt.tz_localize(None) if local_time.dt.tz is not None else local_time
-    ns = wall.to_numpy().astype("datetime64[ns]").astype(np.int64)
-    whole, rest = np.divmod(ns, 1_000_000_000)
+    return pd.Series(disallowed_wall(rule, wall_ns(local_time)), index=local_time.index)
+
+
+def disallowed_wall(rule: Rule, wall: np.ndarray) -> np.ndarray:
+    """`disallowed_mask` on naive local wall-clock ns (analysis.columns.wall_ns): seconds of day,
+    sub-second part and weekday by integer arithmetic."""
+    whole, rest = np.divmod(wall, 1_000_000_000)
     seconds, fraction = whole % 86400, rest > 0
     weekday = (whole // 86400 + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
-    allowed = np.zeros(len(local_time), dtype=bool)
+    allowed = np.zeros(len(wall), dtype=bool)
     for win in rule.params["allowed"]:
         start, end = _seconds(win["from"]), _seconds(win["to"])
-        days = np.isin(weekday, list(_DAY_SETS[win.get("days", "all")]))
+        on_day = np.zeros(7, dtype=bool)
+        on_day[list(_DAY_SETS[win.get("days", "all")])] = True
         if win.get("to_inclusive", False):
             inside = (seconds >= start) & ((seconds < end) | ((seconds == end) & ~fraction))
         else:
             inside = (seconds >= start) & (seconds < end)
-        allowed |= days & inside
-    return pd.Series(~allowed, index=local_time.index)
+        allowed |= on_day[weekday] & inside
+    return ~allowed
 
 
 def _parse_time(text: str) -> time:
