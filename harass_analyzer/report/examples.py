@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .tally import stable_order
+
 # Most serious first: examples quote these before plain reminders.
 TAG_SEVERITY = ("violence", "impersonation", "exposure", "legal_threat", "visit_threat", "insult",
                 "third_party", "reminder")
@@ -58,12 +60,13 @@ def candidates(body: pa.Array, rows: list[np.ndarray], combos: list[np.ndarray],
     pos = np.concatenate(rows)
     who = np.repeat(np.arange(len(rows), dtype=np.int32), sizes)
     key = who.astype(np.int64) * (int(max(c.max() for c in combos if len(c))) + 1) + np.concatenate(combos)
-    perm = np.argsort(key, kind="stable")  # rows grouped by (collector, combination), time order within
-    key = key[perm]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ends = np.r_[starts[1:], len(key)]
-    seg = np.repeat(np.arange(len(starts), dtype=np.int32), ends - starts)  # group of each grouped row
+    group, distinct = pd.factorize(key, sort=True)  # (collector, combination) → dense code in key order
     del key
+    perm = stable_order(group, len(distinct))  # rows grouped by (collector, combination), time order within
+    seg = group[perm].astype(np.int32)  # group of each grouped row
+    del group
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    ends = np.r_[starts[1:], len(seg)]
     body_id = np.full(len(pos), -1, dtype=np.int32)  # per row: index of its body among `known`, -1 unknown
     known: dict = {}
     unfinished = np.ones(len(starts), dtype=bool)

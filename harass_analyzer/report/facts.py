@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from ..analysis.senders import incoming
 from .examples import EXAMPLES as EXAMPLES_PER_ENTITY
 from .examples import TAG_SEVERITY, candidates, pick_examples  # noqa: F401  (TAG_SEVERITY: public name)
-from .tally import NIGHT_FIRST, Tally, build_tally, count_keys
+from .tally import NIGHT_FIRST, Tally, build_tally, count_keys, stable_order
 
 WORST_DAYS = 3
 
@@ -202,7 +202,7 @@ def _example_rows(events: pd.DataFrame, tally: Tally, group_codes: list[np.ndarr
     if order is not None:
         msgs = msgs[order]
     cp = tally.cp[msgs]
-    by_cp = np.argsort(cp, kind="stable").astype(np.int32)
+    by_cp = stable_order(cp, len(tally.numbers)).astype(np.int32)
     starts = np.searchsorted(cp[by_cp], np.arange(len(tally.numbers) + 1))
     del cp
     pos = tally.rows[msgs]

@@ -8,10 +8,12 @@ a matplotlib dependency), so the page shows Chinese even on a machine without an
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-
-from matplotlib import font_manager
 
 PACKAGED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP")
 SYSTEM_FALLBACKS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
@@ -31,6 +33,8 @@ def packaged_font_path() -> Path | None:
 @lru_cache(maxsize=1)
 def cjk_font_family() -> str | None:
     """Register the packaged CJK font and return a family name matplotlib can use (None if none found)."""
+    from matplotlib import font_manager  # here, so a font-subset worker does not import matplotlib
+
     path = packaged_font_path()
     if path is not None:
         try:
@@ -58,11 +62,55 @@ def font_rc() -> dict:
 
 def woff_subset(chars: set[str]) -> bytes | None:
     """The packaged SC face cut down to `chars`, as WOFF bytes; None when the font or fontTools is missing."""
-    return _woff_subset(frozenset(chars))
+    key = frozenset(chars)
+    pending = _PENDING.pop(key, None)
+    _PENDING.clear()  # a prefetch for other characters is not wanted any more
+    if pending is not None:
+        try:
+            return pending.result()
+        except Exception:  # noqa: BLE001  (the worker died: cut the subset here)
+            pass
+    return _woff_subset(key)
+
+
+_PENDING: dict[frozenset, Future] = {}
+
+
+def prefetch_subset(chars: set[str]) -> None:
+    """Start cutting the subset for `chars` in a separate interpreter: fontTools' subsetter is ~1 s of pure
+    Python for a page of Chinese, which there runs beside the chart drawing instead of after it.
+    `woff_subset` with the same characters takes that result; if the worker cannot run, it cuts the
+    subset in this process as before."""
+    key = frozenset(chars)
+    if not key or key in _PENDING or packaged_font_path() is None or getattr(sys, "frozen", False):
+        return
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="font-subset")  # waits on the worker
+    _PENDING[key] = pool.submit(_subset_in_worker, key)
+    pool.shutdown(wait=False)
+
+
+def _subset_in_worker(chars: frozenset[str]) -> bytes | None:
+    # A plain `python -c` child: multiprocessing's spawn would re-run the caller's __main__ script.
+    here = str(Path(__file__).parents[2])  # the harass_analyzer this process runs
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
+    code = "from harass_analyzer.report.fonts import _serve_subset; _serve_subset()"
+    done = subprocess.run([sys.executable, "-c", code], input="".join(sorted(chars)).encode("utf-8"),
+                          capture_output=True, env=env, timeout=300, check=True)
+    return done.stdout or None
+
+
+def _serve_subset() -> None:
+    """Worker side: the characters on stdin, the WOFF bytes on stdout."""
+    data = _cut_subset(frozenset(sys.stdin.buffer.read().decode("utf-8")))
+    sys.stdout.buffer.write(data or b"")
 
 
 @lru_cache(maxsize=8)
 def _woff_subset(chars: frozenset[str]) -> bytes | None:
+    return _cut_subset(chars)
+
+
+def _cut_subset(chars: frozenset[str]) -> bytes | None:
     path = packaged_font_path()
     if path is None or not chars:
         return None

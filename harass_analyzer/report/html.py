@@ -66,7 +66,10 @@ def _image(charts: Path, name: str, caption: str) -> str:
     path = charts / name
     if not path.is_file():
         return ""
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return _figure(name, caption, base64.b64encode(path.read_bytes()).decode("ascii"))
+
+
+def _figure(name: str, caption: str, data: str) -> str:
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return f'<figure><img alt="{escape(caption or name)}" src="data:image/png;base64,{data}">{cap}</figure>'
 
@@ -82,6 +85,29 @@ def _messages(examples: list[dict]) -> str:
 
 def render_html(blocks: list[tuple], charts: Path, lang: str) -> str:
     """The whole page; charts are read from the `charts` folder and embedded."""
+    title = escape(TEXT[lang]["title"])
+    body = _body(blocks, lang, lambda name, caption: _image(charts, name, caption))
+    csp = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{title}</title><style>{font_face(title + body)}{CSS}</style></head>\n<body><main>\n"
+            + body + "\n</main></body></html>\n")
+
+
+def page_characters(blocks: list[tuple], lang: str) -> set[str]:
+    """The characters report.html's font subset will hold, known before the charts are drawn (a chart is
+    embedded as ASCII base64: only its caption counts; every chart is taken to be there)."""
+    body = _body(blocks, lang, lambda name, caption: _figure(name, caption, ""))
+    return _non_ascii(escape(TEXT[lang]["title"]) + body)
+
+
+def _non_ascii(page: str) -> set[str]:
+    return {c for c in set(page) if ord(c) > 127}  # base64 images are ASCII: never included
+
+
+def _body(blocks: list[tuple], lang: str, image) -> str:
     parts: list[str] = []
     summary_next = False
     for block in blocks:
@@ -100,19 +126,11 @@ def render_html(blocks: list[tuple], charts: Path, lang: str) -> str:
         elif kind == "table":
             parts.append(_table(block[1], block[2]))
         elif kind == "img":
-            parts.append(_image(charts, block[1], block[2]))
+            parts.append(image(block[1], block[2]))
         elif kind == "messages":
             parts.append(_messages(block[1]))
         summary_next = False
-    title = escape(TEXT[lang]["title"])
-    body = "\n".join(p for p in parts if p)
-    csp = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
-    return ("<!DOCTYPE html>\n"
-            f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{title}</title><style>{font_face(title + body)}{CSS}</style></head>\n<body><main>\n"
-            + body + "\n</main></body></html>\n")
+    return "\n".join(p for p in parts if p)
 
 
 def font_face(page: str) -> str:
@@ -120,7 +138,7 @@ def font_face(page: str) -> str:
     in font-family: Chromium sends an all-CJK run to the system fallback (tofu where no CJK font is
     installed) before trying a web font listed after Arial. ASCII is not in the subset, so Latin text
     still uses the system fonts listed after it."""
-    data = woff_subset({c for c in set(page) if ord(c) > 127})  # base64 images are ASCII: never included
+    data = woff_subset(_non_ascii(page))
     if data is None:
         return ""
     b64 = base64.b64encode(data).decode("ascii")

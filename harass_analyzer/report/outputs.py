@@ -18,7 +18,8 @@ from .chartset import write_charts
 from .complaint import render_complaint
 from .document import build_document
 from .facts import build_facts
-from .html import render_html
+from .fonts import prefetch_subset
+from .html import page_characters, render_html
 from .markdown import render_markdown
 from .redact import redact
 
@@ -50,8 +51,13 @@ def write_outputs(staging: Path, analysis) -> None:
     """`analysis` is harass_analyzer.api.Analysis (events, senders, issues, tz, options …)."""
     if analysis.options.redact:
         analysis = redact(analysis)
+    lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
+    facts = build_facts(analysis, lang)
+    blocks = build_document(facts)
+    prefetch_subset(page_characters(blocks, lang))  # report.html's font, cut by a worker while charts are drawn
     # events.csv (hundreds of MB at a million rows) is formatted and hashed in Arrow's C++ and hashlib,
-    # which release the GIL: written on a second thread while this one builds the report and charts.
+    # which release the GIL: written on a second thread while this one draws the charts. Started after
+    # the facts, so the two never hold their working memory at the same time.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="events-csv") as pool:
         events_csv = pool.submit(bundle.write_csv, events_table(analysis.events), staging / "events.csv")
         bundle.write_csv(analysis.senders, staging / "senders.csv")
@@ -60,11 +66,8 @@ def write_outputs(staging: Path, analysis) -> None:
             bundle.write_csv(analysis.entities, staging / "entities.csv")
         if analysis.violations is not None:
             bundle.write_csv(analysis.violations, staging / "violations.csv")
-        lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
-        facts = build_facts(analysis, lang)
         charts = staging / "charts"
         write_charts(charts, analysis, facts)
-        blocks = build_document(facts)
         (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
         (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
         (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")

@@ -10,9 +10,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from harass_analyzer.report import bundle, examples
+from harass_analyzer.report import bundle, examples, fonts, html
 from harass_analyzer.report.csvsafe import escape_arrow, escape_cell
+from harass_analyzer.report.document import build_document
 from harass_analyzer.report.facts import build_facts
+from harass_analyzer.report.html import page_characters
 from harass_analyzer.report.outputs import events_table, format_durations
 from tests.report.handmade import handmade_analysis
 
@@ -86,3 +88,19 @@ def test_csv_in_slices_and_remembered_hash(tmp_path, monkeypatch) -> None:
     (tmp_path / "changed.csv").write_bytes(b"other")  # changed after writing: hashed again
     entry = [e for e in bundle.file_entries(tmp_path) if e["path"] == "changed.csv"][0]
     assert entry["sha256"] == bundle.sha256_file(tmp_path / "changed.csv")
+
+
+def test_font_prefetch_gives_the_same_subset(tmp_path, monkeypatch) -> None:
+    facts = build_facts(handmade_analysis())
+    blocks = build_document(facts)
+    chars = page_characters(blocks, "zh")
+    page = html.render_html(blocks, tmp_path, "zh")  # no charts drawn here: their captions are not on it
+    captions = {c for b in blocks if b[0] == "img" for c in b[2] if ord(c) > 127}
+    assert chars == html._non_ascii(page.split("<style>")[0] + page.split("</style>")[1]) | captions
+    local = fonts._cut_subset(frozenset(chars))
+    fonts.prefetch_subset(chars)
+    assert frozenset(chars) in fonts._PENDING
+    assert fonts.woff_subset(chars) == local and not fonts._PENDING
+    monkeypatch.setattr(fonts.sys, "executable", str(tmp_path / "no-python"))  # the worker cannot start
+    fonts.prefetch_subset(chars)
+    assert fonts.woff_subset(chars) == local
