@@ -84,12 +84,12 @@ def collector_groups(events: pd.DataFrame, entities: pd.DataFrame | None,
                      violations: pd.DataFrame | None) -> list[str]:
     """Groups that are collectors: the entities table's, else groups with a received collection message;
     plus any group a violation names."""
-    groups = group_column(events)
     if entities is not None:
         found = set(entities["entity"].astype(str))
     else:
-        inc = incoming(events)
-        found = set(groups.loc[inc.index][inc["kind"].ne("call") & inc["category"].eq("collection")])
+        inc = incoming(events[["kind", "direction", "msg_status", "category"]])  # not a copy of every column
+        msgs = inc.index[(inc["kind"].ne("call") & inc["category"].eq("collection")).to_numpy()]
+        found = set(group_column(events).loc[msgs])
     if violations is not None and len(violations):
         found |= set(violations["entity"].astype(str))
     found.discard("")
