@@ -89,6 +89,12 @@ class KeywordClassifier:
         self._block_cuts: dict[str, frozenset[int]] = {}
         return self
 
+    def warm_up(self) -> None:
+        """Fit if needed and load jieba's dictionary (~1 s), e.g. while worker processes parse the input."""
+        if not hasattr(self, "entries_"):
+            self.fit()
+        self._jieba()
+
     def _jieba(self) -> jieba.Tokenizer:
         """Own tokenizer with the collection vocabulary, built on first need; its cache goes to the temp dir."""
         if self._tokenizer is None:

@@ -98,3 +98,10 @@ def test_no_jieba_noise_on_stdout_or_stderr():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""
+
+
+def test_warm_up_loads_the_tokenizer():
+    clf = KeywordClassifier(threshold=2.5)  # not fitted yet
+    clf.warm_up()
+    assert clf._tokenizer is not None and clf._tokenizer.initialized
+    assert clf.predict(["您的借款已逾期5天，请尽快还款"])["category"][0] == "collection"
