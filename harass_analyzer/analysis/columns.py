@@ -51,6 +51,19 @@ def code_lookup(uniques: np.ndarray, wanted) -> np.ndarray:
     return np.where(uniques[at] == wanted, at, -1)
 
 
+def stable_order(key: np.ndarray) -> np.ndarray:
+    """Stable argsort of non-negative ints; keys that fit 8 or 16 bits take numpy's radix sort."""
+    top = int(key.max()) if len(key) else 0
+    narrow = np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else None
+    return np.argsort(key.astype(narrow) if narrow else key, kind="stable")
+
+
+def time_sorted(rows: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """`rows` stably sorted by `ts[rows]` (no sort when already in order, as events usually are)."""
+    at = ts[rows]
+    return rows if (at[1:] >= at[:-1]).all() else rows[np.argsort(at, kind="stable")]
+
+
 def key_counts(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Distinct non-negative int `keys` (all < size) in ascending order, and how often each occurs:
     a dense bincount when `size` is small next to the data, else a hash of the keys."""

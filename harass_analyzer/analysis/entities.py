@@ -30,7 +30,7 @@ import pyarrow as pa
 from ..errors import ConfigError
 from ..numbers import normalize_number
 from ..schema import WITHHELD
-from .columns import code_lookup, codes, mask_eq
+from .columns import code_lookup, codes, mask_eq, stable_order, time_sorted
 
 ENTITY_COLUMNS = ["entity", "numbers", "evidence"]
 
@@ -153,13 +153,13 @@ def _evidence_edges(events: pd.DataFrame, number_codes: np.ndarray, number_value
     rows = np.flatnonzero(mask)
     if len(rows) == 0:
         return pd.DataFrame(columns=["counterpart", "key_kind", "value", "messages", "first_event"])
-    rows = rows[np.argsort(events["ts_ms"].to_numpy()[rows], kind="stable")]
+    rows = time_sorted(rows, events["ts_ms"].to_numpy())
     number_code, first_seen = pd.factorize(number_codes[rows])  # numbered in order of first message
     numbers = number_values[first_seen]
     totals = np.bincount(number_code, minlength=len(numbers))
     first_of_number = rows[np.unique(number_code, return_index=True)[1]]  # earliest row per number
     # Bounded cost: each number's earliest SAMPLE_MESSAGES messages carry its signature and keys.
-    by_number = np.argsort(number_code, kind="stable")
+    by_number = stable_order(number_code)
     starts = np.r_[0, np.cumsum(totals)[:-1]]
     rank = np.empty(len(rows), dtype=np.int64)
     rank[by_number] = np.arange(len(rows)) - np.repeat(starts, totals)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import metrics
-from ..analysis.columns import day_numbers, mask_eq, ranges, wall_ns
+from ..analysis.columns import day_numbers, mask_eq, ranges, stable_order, wall_ns
 from ..errors import ConfigError
 from .profile import Rule, disallowed_wall
 from .table import ContactTable, Found
@@ -36,13 +36,6 @@ def select(t: ContactTable, idx: np.ndarray, count: str) -> np.ndarray:
     if count == "actual":  # contact actually made: connected calls and delivered messages
         return idx[t.answered[idx] | ~t.is_call[idx]]
     return idx
-
-
-def stable_order(key: np.ndarray) -> np.ndarray:
-    """Stable argsort of non-negative ints; narrow keys take numpy's radix sort."""
-    top = int(key.max()) if len(key) else 0
-    narrow = np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else None
-    return np.argsort(key.astype(narrow) if narrow else key, kind="stable")
 
 
 def _groups(t: ContactTable, idx: np.ndarray, key: np.ndarray | None = None):

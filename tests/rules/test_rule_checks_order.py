@@ -10,7 +10,7 @@ from harass_analyzer.rules import check_rules, load_profile
 
 A, B = "+8617000000001", "+8617000000002"
 SIG = "【XX金融】您的借款已逾期"
-LOW_CARDINALITY = ["kind", "direction", "call_status", "msg_status", "source_file"]
+LOW_CARDINALITY = ["kind", "direction", "call_status", "msg_status", "source_file", "category", "tags"]
 
 
 def events():
