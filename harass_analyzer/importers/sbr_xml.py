@@ -3,7 +3,8 @@
 Streaming: lxml iterparse over a cleaned byte stream (xmlscan.stream), each record cleared after use;
 MMS media (`data=`) never reaches the parser. `count` on the root is ignored (unreliable). A file
 that breaks mid-way keeps every complete record before the break; the break is an import issue.
-The record loop and its columns live in xmlscan.sbr_records (shared with the parse workers).
+The record loop and its columns live in xmlscan.sbr_records (shared with the parse workers); a file in
+the app's usual one-record-per-line layout is cut by Arrow kernels instead (xmlscan.sbr_fast).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pyarrow as pa
 from lxml import etree
 
 from ..errors import UnreadableSource
+from ..xmlscan.sbr_fast import read_fast
 from ..xmlscan.sbr_records import SbrColumns, parse_records
 from ..xmlscan.stream import sniff_root
 from .base import Importer, ReadContext, empty_raw_frame
@@ -47,8 +49,10 @@ class SbrXmlImporter(Importer):
             if frame is not None:
                 return frame
         cols = SbrColumns()
-        if self._iter(path, ctx, source, cols):
-            cols.use_exact_lines(path)
+        if not (path.is_file() and read_fast(path, cols)):  # the usual one-record-per-line layout, or lxml
+            cols = SbrColumns()
+            if self._iter(path, ctx, source, cols):
+                cols.use_exact_lines(path)
         table = cols.table(source, self.NAME, ctx.issues.add)
         return empty_raw_frame() if table is None else raw_frame_from_arrow(table)
 

@@ -154,6 +154,13 @@ class SbrColumns:
         chunks, self._batches[name] = self._batches[name], []
         return pa.chunked_array(chunks, self.TYPES[name]).combine_chunks()
 
+    def add_table(self, table: pa.Table) -> None:
+        """Rows already in Arrow (xmlscan.sbr_fast), appended after the ones collected so far."""
+        self.flush()
+        for name, kind in self.TYPES.items():
+            self._batches[name].append(table[name].combine_chunks().cast(kind))
+        self._flushed += table.num_rows
+
     def tag_counts(self) -> dict[str, int]:
         self.flush()
         tags = pa.chunked_array(self._batches["tag"], pa.string())

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 from lxml import etree
 
+from .sbr_fast import read_fast
 from .sbr_records import SbrColumns, parse_records
 
 PROLOG_BYTES = 4096  # the app's own header comment lives here
@@ -71,11 +72,15 @@ def parse_part(job: dict) -> tuple[pa.Table | None, list, dict[str, int], str]:
     prefix = b"" if job["first"] else f"<{root}>".encode()
     suffix = b"" if job["last"] else f"</{root}>".encode()
     cols = SbrColumns()
-    stream = RangeStream(path, job["start"], job["end"], prefix, suffix)
-    decoded_as = parse_records(stream, cols, recover=False)
-    cols.use_exact_lines(path, job["start"], job["end"])
-    if stream.markup_seen:
-        decoded_as = decoded_as or "markup"  # comment/CDATA past the prolog: not safe to cut
+    decoded_as = ""
+    # Lines are counted from the part start here; table() adds the lines before the part.
+    if not read_fast(path, cols, job["start"], job["end"], job["first"], job["last"], 0, root):
+        cols = SbrColumns()
+        stream = RangeStream(path, job["start"], job["end"], prefix, suffix)
+        decoded_as = parse_records(stream, cols, recover=False)
+        cols.use_exact_lines(path, job["start"], job["end"])
+        if stream.markup_seen:
+            decoded_as = decoded_as or "markup"  # comment/CDATA past the prolog: not safe to cut
     counts = cols.tag_counts()
     issues: list = []
     table = cols.table(job["source"], job["fmt"], lambda *issue: issues.append(list(issue)),

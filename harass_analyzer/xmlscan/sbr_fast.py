@@ -1,0 +1,297 @@
+"""Fast path for the usual shape of an SMS Backup & Restore file: one `<sms …/>` or `<call …/>` per line.
+
+The app writes a declaration, a comment, the root start tag, one record per line (MMS over a few lines)
+and the root end tag. For a line that holds only literal text (no `&`, no control character, tab or CR)
+the attribute values are exactly the bytes between its quotes, so they are cut out for all lines at once
+with Arrow string kernels (C++) — about a third of the CPU of walking the document with lxml. Every
+other record (a line with a character reference, an attribute layout other than the chunk's usual one,
+an MMS element) goes through the ordinary lxml record loop (sbr_records.parse_records), so its text is
+exactly what the lxml path gives. Lines are numbered by counting them, so `source_ref` is exact.
+
+The file is checked against that shape as it goes; anything else (a comment or DOCTYPE past the prolog,
+a record split over lines, a line over LINE_LIMIT such as MMS media, bytes that are not UTF-8, a missing
+root end) makes `read_fast` return False and the caller parses with lxml, which also reports the damage.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from lxml import etree
+
+from .sbr_records import SbrColumns, parse_records
+
+CHUNK = 32 << 20
+LINE_LIMIT = 1 << 20  # longer lines carry media: the streaming lxml parse drops it without holding it
+_RECORD_START = r"^[ \t]*<(?:sms|call)[ \t/>]"
+_NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
+_FIRST_SEGMENT = re.compile(rf"^[ \t]*<(sms|call) ({_NAME})=$")
+_NAME_SEGMENT = re.compile(rf"^ ({_NAME})=$")
+_DECL = re.compile(r"""^<\?xml version=(['"])1\.[0-9]\1(?: encoding=(['"])[A-Za-z][A-Za-z0-9._\-]*\2)?"""
+                   r"""(?: standalone=(['"])(?:yes|no)\3)? ?\?>$""")
+_COMMENT = re.compile(r"^<!--(?:(?!--).)*-->$")
+_ROOT_START = re.compile(rf'^<(smses|calls)(?: {_NAME}="[^"<&]*")* ?>$')
+_MMS_START = re.compile(rf'^<mms(?: {_NAME}="[^"<]*")* ?(/?)>$')
+_FIELDS = {"sms": {"date": "date", "addr": "address", "typ": "type", "body": "body", "name": "contact_name"},
+           "call": {"date": "date", "addr": "number", "typ": "type", "dur": "duration", "name": "contact_name",
+                    "pres": "presentation"}}
+
+
+class NotSimple(Exception):
+    """The bytes are not of the one-record-per-line shape: the caller uses the lxml parse."""
+
+
+def read_fast(path: Path, cols: SbrColumns, start: int = 0, end: int | None = None, first: bool = True,
+              last: bool = True, line_offset: int = 0, root: str | None = None) -> bool:
+    """Fill `cols` with the records of bytes [start, end) (a part of the file when not `first`/`last`:
+    sbr_parallel); False, with cols then unusable, when the bytes are not of the simple shape."""
+    end = path.stat().st_size if end is None else end
+    state = _State(first, last, root)
+    lines_before = line_offset
+    carry = b""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            left = end - start
+            while True:
+                data = fh.read(min(CHUNK, left)) if left > 0 else b""
+                left -= len(data)
+                final = left <= 0
+                block = carry + data
+                if state.first_chunk and block.startswith(b"\xef\xbb\xbf"):
+                    block = block[3:]  # the UTF-8 BOM (CleanXmlStream drops it too)
+                cut = len(block) if final else block.rfind(b"\n") + 1
+                if cut == 0 and not final:
+                    if len(block) > LINE_LIMIT:
+                        raise NotSimple("line too long")
+                    carry = block
+                    continue
+                carry = _chunk(block[:cut], state, cols, lines_before, final)
+                lines_before += block.count(b"\n", 0, cut - len(carry))
+                carry += block[cut:]
+                if len(carry) > 4 * LINE_LIMIT:
+                    raise NotSimple("an MMS element too large to hold")
+                if final:
+                    break
+            if carry.strip():
+                raise NotSimple("unfinished element at the end")
+        state.finish()
+    except (NotSimple, etree.XMLSyntaxError, pa.ArrowInvalid, UnicodeDecodeError):
+        return False
+    return True
+
+
+class _State:
+    """Where the parse is in the document: prolog (before the root), body, or after the root end."""
+
+    def __init__(self, first: bool, last: bool, root: str | None) -> None:
+        self.phase = "prolog" if first else "body"
+        self.last = last
+        self.root = root
+        self.first_chunk = True
+
+    def finish(self) -> None:
+        if self.phase != ("end" if self.last else "body"):
+            raise NotSimple("document not closed as expected")
+
+
+def _chunk(block: bytes, state: _State, cols: SbrColumns, lines_before: int, final: bool) -> bytes:
+    """Parse the whole lines of `block`; returns the bytes of an MMS element left open at its end."""
+    state.first_chunk = False
+    if not block.endswith(b"\n"):
+        block += b"\n"  # the last line of the file or part
+    buf = np.frombuffer(block, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 10)
+    offsets = np.empty(len(newlines) + 1, dtype=np.int32)
+    offsets[0] = 0
+    offsets[1:] = newlines + 1
+    if int(np.diff(offsets).max(initial=0)) > LINE_LIMIT:
+        raise NotSimple("line too long")
+    lines = pa.StringArray.from_buffers(len(newlines), pa.py_buffer(offsets), pa.py_buffer(block))
+    lines.validate(full=True)  # UTF-8 (ArrowInvalid otherwise: the lxml path decodes other encodings)
+    is_record = pc.match_substring_regex(lines, _RECORD_START).to_numpy(zero_copy_only=False)
+    # Lines needing XML decoding: a reference (&…;), or a control character, tab or CR (normalized by XML).
+    odd = np.flatnonzero(((buf < 32) & (buf != 10)) | (buf == 38))
+    # U+FFFE and U+FFFF (EF BF BE/BF) are not XML characters: lxml must judge such a line.
+    ef = np.flatnonzero(buf[:-2] == 0xEF)
+    odd = np.concatenate([odd, ef[(buf[ef + 1] == 0xBF) & (buf[ef + 2] >= 0xBE)]])
+    needs_xml = np.zeros(len(newlines), dtype=bool)
+    needs_xml[np.searchsorted(newlines, odd)] = True
+    blocks, open_from = _structure(lines, is_record, state)
+    if open_from is not None:  # an MMS element continues in the next chunk: keep it whole
+        is_record[open_from:] = False
+        carry = block[offsets[open_from]:]
+    else:
+        carry = b""
+    literal = is_record & ~needs_xml
+    first_literal = np.flatnonzero(literal)[:1]
+    first_line = lines[int(first_literal[0])].as_py() if len(first_literal) else None
+    fast, unfit = _fast_rows(block, lines, offsets, literal, first_line, lines_before)
+    slow = np.union1d(np.flatnonzero(is_record & needs_xml), unfit)
+    parts = [(fast,), _xml_rows(lines, slow, lines_before)]
+    for first_line, last_line in blocks:
+        text = "".join(lines[i].as_py() for i in range(first_line, last_line + 1)).encode()
+        parts.append(_mms_rows(text, lines_before + first_line + 1))
+    table = pa.concat_tables([p[0] for p in parts])
+    if table.num_rows:
+        table = table.take(pc.sort_indices(table["line"]))
+        cols.add_table(table)
+    return carry
+
+
+def _structure(lines: pa.StringArray, is_record: np.ndarray, state: _State):
+    """Check every non-record line (prolog, root tags, MMS elements, blank) and where records may stand.
+    Returns the MMS line ranges and the first line of an MMS element still open at the end."""
+    blocks: list[tuple[int, int]] = []
+    records = np.flatnonzero(is_record)
+    if state.phase == "end" and len(records):
+        raise NotSimple("a record after the root element")
+    open_at = None
+    for i in np.flatnonzero(~is_record):
+        i = int(i)
+        text = lines[i].as_py().rstrip("\n")
+        stripped = text.strip(" ")
+        if open_at is not None:  # inside an MMS element: its lines go to lxml as they are
+            if stripped == "</mms>":
+                blocks.append((open_at, i))
+                open_at = None
+            continue
+        if not stripped:
+            continue
+        if state.phase == "prolog":
+            if _DECL.match(stripped) or _COMMENT.match(stripped):
+                continue
+            root = _ROOT_START.match(stripped)
+            if root and state.root in (None, root.group(1)):
+                state.phase, state.root = "body", root.group(1)
+                _no_records(records, 0, i)
+                continue
+        elif state.phase == "body":
+            mms = _MMS_START.match(stripped)
+            if mms:
+                if mms.group(1):
+                    blocks.append((i, i))
+                else:
+                    open_at = i
+                continue
+            if stripped == f"</{state.root}>" and state.last:
+                state.phase = "end"
+                _no_records(records, i, len(lines))
+                continue
+        raise NotSimple(f"line {i}: not part of the usual layout")
+    if state.phase == "prolog":
+        _no_records(records, 0, len(lines))
+    for first_line, last_line in blocks:
+        _no_records(records, first_line, last_line)
+    if open_at is not None:
+        _no_records(records, open_at, len(lines))
+    return blocks, open_at
+
+
+def _no_records(records: np.ndarray, lo: int, hi: int) -> None:
+    if np.any((records >= lo) & (records <= hi)):
+        raise NotSimple("a record outside the root element or inside an MMS element")
+
+
+def _fast_rows(block: bytes, lines: pa.StringArray, offsets: np.ndarray, mask: np.ndarray,
+               first_line: str | None, lines_before: int) -> tuple[pa.Table, np.ndarray]:
+    """Record lines of literal text in the chunk's usual attribute layout (that of `first_line`): their
+    values are the bytes between quotes, taken as string views of the chunk (no per-line work in Python).
+    Returns the table and the masked lines that did not fit the layout (parsed by lxml instead)."""
+    index = np.flatnonzero(mask)
+    layout = _layout(first_line.split('"')) if first_line is not None else None
+    if layout is None or not len(index):
+        return _empty(), index
+    tag, names = layout
+    # The exact layout, checked by Arrow's RE2 in one pass: these names in this order, quoted values
+    # without `<` (and, by the mask, without `&` or control characters), closed on the same line.
+    pattern = f"^ *<{tag} " + " ".join(f'{re.escape(n)}="[^"<]*"' for n in names) + " ?/>\n$"
+    fits = mask & pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(fits)
+    buf = np.frombuffer(block, dtype=np.uint8)
+    quotes = np.flatnonzero(buf == 34)
+    first_quote = np.searchsorted(quotes, offsets[rows])
+    q = quotes[first_quote[:, None] + np.arange(2 * len(names))]
+    padded = np.concatenate([buf, np.zeros(16, dtype=np.uint8)])
+    column = {}
+    for field, kind in SbrColumns.TYPES.items():
+        attr = _FIELDS[tag].get(field)
+        if field == "tag":
+            column[field] = pa.array([tag], kind).take(np.zeros(len(rows), dtype=np.int64))
+        elif field == "line":
+            column[field] = pa.array(rows + lines_before + 1, kind)
+        elif attr in names:
+            j = names.index(attr)
+            column[field] = pc.cast(_views(block, padded, q[:, 2 * j] + 1, q[:, 2 * j + 1]), kind)
+        else:
+            column[field] = pa.nulls(len(rows), kind)
+    return pa.Table.from_arrays(list(column.values()), names=list(column)), index[~fits[index]]
+
+
+def _views(block: bytes, padded: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+    """Arrow string views of block[start:end): 16 bytes each, the length then either the string itself
+    (up to 12 bytes, zero-padded) or its first 4 bytes, buffer 0 and the offset."""
+    n = len(starts)
+    lengths = (ends - starts).astype(np.int32)
+    views = np.zeros((n, 4), dtype=np.int32)
+    views[:, 0] = lengths
+    first12 = np.lib.stride_tricks.sliding_window_view(padded, 12)[starts]
+    views.view(np.uint8).reshape(n, 16)[:, 4:] = first12 * (np.arange(12) < lengths[:, None])
+    long = lengths > 12
+    views[long, 2] = 0
+    views[long, 3] = starts[long]
+    return pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), pa.py_buffer(block)])
+
+
+def _layout(first_line_parts: list[str]) -> tuple[str, list[str]] | None:
+    """Tag and attribute names of a record line split at its quotes; None when not a plain record."""
+    if len(first_line_parts) < 3 or len(first_line_parts) % 2 == 0:
+        return None
+    head = _FIRST_SEGMENT.match(first_line_parts[0])
+    if head is None:
+        return None
+    names = [head.group(2)]
+    for segment in first_line_parts[2:-1:2]:
+        match = _NAME_SEGMENT.match(segment)
+        if match is None:
+            return None
+        names.append(match.group(1))
+    if len(set(names)) != len(names):
+        return None  # a repeated attribute is an XML error: lxml reports it
+    return head.group(1), names
+
+
+def _xml_rows(lines: pa.StringArray, index: np.ndarray, lines_before: int):
+    """Record lines that need XML decoding, parsed by the lxml record loop in one small document."""
+    if not len(index):
+        return _empty(), None, None
+    text = "".join(lines[int(i)].as_py() for i in index).encode()
+    cols = SbrColumns()
+    parse_records(io.BytesIO(b"<r>" + text + b"</r>"), cols, recover=False)
+    if cols.count != len(index):
+        raise NotSimple("a line holds other than one record")
+    table = _columns_table(cols)
+    return table.set_column(1, "line", pa.array(index + lines_before + 1, pa.int64())), None, None
+
+
+def _mms_rows(text: bytes, first_line: int):
+    """One MMS element (its lines as they are) through the lxml record loop; lines counted from the file."""
+    cols = SbrColumns()
+    parse_records(io.BytesIO(b"<r>" + text + b"</r>"), cols, recover=False)
+    if cols.count != 1:
+        raise NotSimple("an MMS element that is not one record")
+    table = _columns_table(cols)
+    return table.set_column(1, "line", pa.array([first_line], pa.int64())), None, None
+
+
+def _columns_table(cols: SbrColumns) -> pa.Table:
+    return pa.Table.from_arrays([cols.column(name) for name in SbrColumns.TYPES], names=list(SbrColumns.TYPES))
+
+
+def _empty() -> pa.Table:
+    return pa.Table.from_arrays([pa.array([], kind) for kind in SbrColumns.TYPES.values()],
+                                names=list(SbrColumns.TYPES))
