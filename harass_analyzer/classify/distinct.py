@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 _DIGIT_RUNS = re.compile(r"[0-9]+")
 _ZERO = 48  # b"0"
 _CHUNK = 1 << 16  # strings per numpy pass: keeps the byte-level temporaries to a few MB
+_ROWS = 1 << 18  # rows per hash table of raw texts
 
 
 Stage = Callable[[str], str]
@@ -31,49 +32,72 @@ def template_codes(texts: Iterable[object], max_chars: int, stages: Sequence[Sta
     A stage is a str → str function, or a pair (function, the same on an Arrow string array): leading
     pairs run in Arrow while the texts are still there.
     """
-    codes, uniques = _raw_distinct(texts)
     pending = [stage if isinstance(stage, tuple) else (stage, None) for stage in stages]
-    if isinstance(uniques, pa.Array):
-        if len(uniques) and pc.max(pc.binary_length(uniques)).as_py() > max_chars:  # bytes >= characters
-            uniques = pc.utf8_slice_codeunits(uniques, 0, max_chars)  # counts code points, like str slicing
-        collapsed = pa.chunked_array(
-            [_collapse_digits(uniques.slice(i, _CHUNK)) for i in range(0, len(uniques), _CHUNK)],
-            type=pa.large_string())
-        del uniques  # the largest transient: every distinct raw text
-        mapping, dictionary = _dictionary_encode(collapsed)
-        del collapsed
+    column = _as_arrow(texts)
+    if column is not None:
+        codes, dictionary = _digit_masked_distinct(column, max_chars)
+        del column
         while pending and pending[0][1] is not None:
             step, dictionary = _dictionary_encode(pending.pop(0)[1](dictionary))
-            mapping = step[mapping]
+            codes = step[codes]
         current = dictionary.to_pylist()
         del dictionary
         pa.default_memory_pool().release_unused()  # hash tables freed above: give the pages back to the OS
     else:
-        mapping, current = _factorize([_DIGIT_RUNS.sub("0", u[:max_chars]) for u in uniques])
+        codes, uniques = _python_distinct(texts)
+        step, current = _factorize([_DIGIT_RUNS.sub("0", u[:max_chars]) for u in uniques])
+        codes = step[codes]
     for stage, _ in pending:
         step, current = _factorize([stage(u) for u in current])
-        mapping = step[mapping]
-    return mapping[codes], current
+        codes = step[codes]
+    return codes, current
 
 
-def _raw_distinct(texts: Iterable[object]) -> tuple[np.ndarray, pa.Array | list[str]]:
-    """Codes (never -1) into the distinct raw texts: an Arrow string array, or a list for other inputs."""
+def _as_arrow(texts: Iterable[object]) -> pa.ChunkedArray | None:
+    """The texts as Arrow strings, non-strings as null; None where Arrow cannot hold them."""
     if isinstance(texts, pd.Series) and isinstance(texts.dtype, pd.StringDtype) and texts.dtype.storage == "pyarrow":
-        column = texts.array.__arrow_array__()
-        if column.null_count:
-            column = column.fill_null("")  # like any non-string: classified as ""
-        return _dictionary_encode(column)
+        return texts.array.__arrow_array__()
+    if isinstance(texts, pd.Series) and isinstance(texts.dtype, pd.CategoricalDtype):
+        return None
+    values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else list(texts)
+    try:  # Arrow's hash and byte-level digit masking are far faster than Python's on many texts
+        return pa.chunked_array([pa.array([t if type(t) is str else None for t in values], type=pa.large_string())])
+    except UnicodeEncodeError:  # a lone surrogate (no valid UTF-8): stays in Python
+        return None
+
+
+def _python_distinct(texts: Iterable[object]) -> tuple[np.ndarray, list[str]]:
     if isinstance(texts, pd.Series) and isinstance(texts.dtype, pd.CategoricalDtype):
         categories = [c if type(c) is str else "" for c in texts.cat.categories] + [""]
         codes = texts.cat.codes.to_numpy().astype(np.intp)
         codes[codes < 0] = len(categories) - 1
         return codes, categories
     values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else list(texts)
-    values = [t if type(t) is str else "" for t in values]
-    try:  # Arrow's hash and byte-level digit masking are far faster than Python's on many texts
-        return _dictionary_encode(pa.array(values, type=pa.large_string()))
-    except UnicodeEncodeError:  # a lone surrogate (no valid UTF-8): stays in Python
-        return _factorize(values)
+    return _factorize([t if type(t) is str else "" for t in values])
+
+
+def _digit_masked_distinct(column: pa.ChunkedArray, max_chars: int) -> tuple[np.ndarray, pa.Array]:
+    """Codes into the distinct texts after `max_chars` and digit masking (null → "").
+
+    Done a slice of rows at a time, then once over the slices' results: one hash table over every
+    distinct raw text of a big export would be the largest transient of the whole analysis.
+    """
+    codes = np.empty(len(column), dtype=np.intp)
+    pieces, count = [], 0
+    for start in range(0, len(column), _ROWS):
+        rows = column.slice(start, _ROWS)
+        if rows.null_count:
+            rows = rows.fill_null("")
+        raw_codes, raw = _dictionary_encode(rows)
+        if len(raw) and pc.max(pc.binary_length(raw)).as_py() > max_chars:  # bytes >= characters
+            raw = pc.utf8_slice_codeunits(raw, 0, max_chars)  # counts code points, like str slicing
+        step, masked = _dictionary_encode(pa.chunked_array(
+            [_collapse_digits(raw.slice(i, _CHUNK)) for i in range(0, len(raw), _CHUNK)], type=pa.large_string()))
+        codes[start:start + len(rows)] = step[raw_codes] + count
+        pieces.append(masked)
+        count += len(masked)
+    step, dictionary = _dictionary_encode(pa.chunked_array(pieces, type=pa.large_string()))
+    return step[codes], dictionary
 
 
 def _factorize(values: list[str]) -> tuple[np.ndarray, list[str]]:

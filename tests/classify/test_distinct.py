@@ -30,7 +30,9 @@ def decoded(texts, max_chars, stages=()):
 
 
 @pytest.mark.parametrize("max_chars", [1000, 5, 1])
-def test_arrow_and_python_paths_agree(max_chars):
+@pytest.mark.parametrize("rows", [1 << 18, 4])  # rows per hash table: one, or many slices of rows
+def test_arrow_and_python_paths_agree(max_chars, rows, monkeypatch):
+    monkeypatch.setattr("harass_analyzer.classify.distinct._ROWS", rows)
     texts = TEXTS * 3 + [None]
     want = expected(texts, max_chars)
     assert decoded(texts, max_chars) == want                                     # list
