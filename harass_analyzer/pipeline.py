@@ -251,7 +251,8 @@ def sort_by_time(events: pd.DataFrame) -> pd.DataFrame:
 
 def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_map: dict | None = None,
                 classifier: object | None = None,
-                progress: Callable[[Path], None] | None = None) -> LoadResult:
+                progress: Callable[[Path], None] | None = None,
+                while_waiting: Callable[[], None] | None = None) -> LoadResult:
     """Import, normalize, merge and classify every export under `paths`.
 
     Raises NothingToImport when no input is a recognised export, UnreadableSource for an unreadable one.
@@ -261,9 +262,10 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
     if not found:
         listed = "; ".join(f"{i.source_file}: {i.reason}" for i in issues.issues[:3])
         raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
-    # While worker processes parse a large export, the classifier loads its dictionary (~1 s) meanwhile.
+    # While worker processes parse a large export, the classifier loads its dictionary (~1 s) meanwhile
+    # (and whatever else the caller wants ready: `while_waiting`).
     raw, inputs = _read_all(found, issues, tz, column_map, progress,
-                            while_waiting=getattr(classifier, "warm_up", None))
+                            while_waiting=while_waiting or getattr(classifier, "warm_up", None))
     raw = _drop_implausible_times(raw, issues)
     raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
     events, merged = merge_duplicates(raw)
