@@ -13,6 +13,8 @@ whose body is unknown).
 """
 from __future__ import annotations
 
+from itertools import islice
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -30,24 +32,49 @@ ROUNDS = 6  # then every remaining body of an unfinished combination is looked u
 
 def pick_examples(msgs: pd.DataFrame) -> list[dict]:
     """Up to EXAMPLES distinct collection messages: the earliest of each tag, most serious tag first,
-    then the earliest untagged; shown in time order."""
-    if msgs.empty:
-        return []
-    ordered = msgs.sort_values(["ts_ms", "event_id"], kind="mergesort").drop_duplicates("body")
-    tags = ";" + ordered["tags"].fillna("").astype(str) + ";"
-    picked: list = []
+    then the earliest untagged; shown in time order. `msgs` has columns ts_ms, event_id, timestamp,
+    counterpart, body, tags."""
+    columns = ("ts_ms", "event_id", "timestamp", "counterpart", "body", "tags")
+    return pick_from(list(zip(*(msgs[c].tolist() for c in columns))))
+
+
+def pick_from(rows: list[tuple]) -> list[dict]:
+    """pick_examples over (ts_ms, event_id, timestamp, counterpart, body, tags) tuples: plain Python,
+    since it sees a few dozen candidate rows per collector."""
+    ordered, bodies = [], set()
+    for row in sorted(rows, key=lambda r: (r[0], r[1])):  # drop repeated bodies, earliest kept
+        body = _key(row[4])
+        if body not in bodies:
+            bodies.add(body)
+            ordered.append(row)
+    combos = [_key(r[5]) for r in ordered]
+    tags = [";" + ("" if c is _MISSING else str(c)) + ";" for c in combos]
+    picked: list[int] = []
     for tag in TAG_SEVERITY:
-        hits = ordered.index[tags.str.contains(f";{tag};", regex=False).to_numpy()]
-        fresh = [i for i in hits[: len(picked) + 1] if i not in picked]
+        needle = f";{tag};"
+        hits = islice((i for i, t in enumerate(tags) if needle in t), len(picked) + 1)
+        fresh = [i for i in hits if i not in picked]
         if fresh:
             picked.append(fresh[0])
     # Then rows whose tag combination is not shown yet, then any others (each in time order).
-    rest = ordered.drop(index=picked)
-    new_combo = ~rest["tags"].isin(set(ordered.loc[picked, "tags"])).to_numpy()
-    picked += list(rest.index[new_combo][:EXAMPLES]) + list(rest.index[~new_combo][:EXAMPLES])
-    chosen = ordered.loc[picked[:EXAMPLES]].sort_values(["ts_ms", "event_id"], kind="mergesort")
-    return [{"event_id": r.event_id, "timestamp": r.timestamp, "counterpart": r.counterpart,
-             "body": r.body, "tags": r.tags} for r in chosen.itertuples()]
+    shown = {combos[i] for i in picked}
+    rest = [i for i in range(len(ordered)) if i not in picked]
+    picked += ([i for i in rest if combos[i] not in shown][:EXAMPLES]
+               + [i for i in rest if combos[i] in shown][:EXAMPLES])
+    return [{"event_id": r[1], "timestamp": r[2], "counterpart": r[3], "body": r[4], "tags": r[5]}
+            for r in (ordered[i] for i in sorted(picked[:EXAMPLES]))]
+
+
+_MISSING = object()
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _key(value):
+    """Missing values are equal to each other (as in pandas drop_duplicates and isin)."""
+    return _MISSING if _missing(value) else value
 
 
 def candidates(body: pa.Array, rows: list[np.ndarray], combos: list[np.ndarray], keep: int = KEEP) -> list[np.ndarray]:

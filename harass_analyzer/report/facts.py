@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from ..analysis.senders import incoming
 from .examples import EXAMPLES as EXAMPLES_PER_ENTITY
-from .examples import TAG_SEVERITY, candidates, pick_examples  # noqa: F401  (TAG_SEVERITY: public name)
+from .examples import TAG_SEVERITY, candidates, pick_examples, pick_from  # noqa: F401  (public names)
 from .tally import NIGHT_FIRST, Tally, build_tally, count_keys, stable_order
 
 WORST_DAYS = 3
@@ -130,12 +130,9 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
             row = entities_df.loc[entities_df["entity"].astype(str).eq(name), "numbers"]
             numbers = sorted(str(row.iloc[0]).split(";")) if len(row) else []
         groups.append((name, numbers, tally.codes_for(numbers)))
-    examples = _example_rows(events, tally, [codes for _, _, codes in groups])
-    night_rows = tally.first_rows(tally.night, NIGHT_FIRST)
-    tags = _tag_table(tally)
-    facts = [_entity_facts(name, numbers, tally.member(codes), tally, events, senders, evidence.get(name, ""),
-                           analysis.violations, night_rows, tags, rows)
-             for (name, numbers, codes), rows in zip(groups, examples)]
+    shared = _Shared(events, tally, senders, analysis.violations, [codes for _, _, codes in groups])
+    facts = [_entity_facts(name, numbers, codes, evidence.get(name, ""), shared, k)
+             for k, (name, numbers, codes) in enumerate(groups)]
     facts.sort(key=lambda f: (-f.total_in, f.name))
     reasons = (analysis.issues["reason"].value_counts().sort_index().items()
                if len(analysis.issues) else [])
@@ -150,37 +147,82 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
         issue_reasons=[(str(r), int(n)) for r, n in reasons], inputs=analysis.inputs, senders=senders, tally=tally)
 
 
-def _entity_facts(name: str, numbers: list[str], member: np.ndarray, tally: Tally, events: pd.DataFrame,
-                  senders: pd.DataFrame, evidence: str, violations: pd.DataFrame | None, night_rows: np.ndarray,
-                  tags: pd.DataFrame, example_rows: np.ndarray) -> EntityFacts:
-    """One collector's figures: `member` marks its counterpart codes in the tally."""
-    rows = senders.loc[senders["counterpart"].isin(numbers)]
-    daily = tally.daily()
-    per_day = daily.loc[member[daily["cp"].to_numpy()]].groupby("day")["n"].sum()
-    worst = sorted(per_day.items(), key=lambda kv: (-kv[1], kv[0]))[:WORST_DAYS]  # day numbers sort as dates
-    at_night = night_rows[member[tally.cp[night_rows]]][:EXAMPLES_PER_ENTITY]
-    night = events.iloc[tally.rows[at_night]][["event_id", "timestamp", "counterpart", "kind"]]
+SENDER_SUMS = ("total_in", "messages_in", "calls_in", "calls_unanswered", "collection_msgs", "night_in")
+EXAMPLE_COLUMNS = ("ts_ms", "event_id", "timestamp", "counterpart", "body", "tags")
+
+
+class _Shared:
+    """What every collector's figures are looked up in, built once: per-collector work is then a few
+    binary searches and small-list operations, so thousands of collectors stay cheap."""
+
+    def __init__(self, events: pd.DataFrame, tally: Tally, senders: pd.DataFrame,
+                 violations: pd.DataFrame | None, group_codes: list[np.ndarray]) -> None:
+        self.tally = tally
+        daily, tags = tally.daily(), _tag_table(tally)  # both sorted by counterpart code
+        self.daily = {c: daily[c].to_numpy() for c in ("cp", "day", "n")}
+        self.tags = {c: tags[c].to_numpy() for c in ("cp", "tag", "n")}
+        self.sender_at = {n: i for i, n in enumerate(senders["counterpart"].tolist())}
+        self.sums = {c: senders[c].to_numpy() for c in SENDER_SUMS}
+        self.seen = (senders["first_seen"].tolist(), senders["last_seen"].tolist())
+        self.violations = violations
+        self.violations_of = ({str(k): v for k, v in violations.groupby(violations["entity"].astype(str), sort=False)}
+                              if violations is not None else {})
+        night_rows = tally.first_rows(tally.night, NIGHT_FIRST)  # ascending: events order
+        night_of: dict[int, list[int]] = {}
+        for row, cp in zip(night_rows.tolist(), tally.cp[night_rows].tolist()):
+            night_of.setdefault(cp, []).append(row)
+        night = [np.array(sorted(r for c in codes.tolist() for r in night_of.get(c, ()))[:EXAMPLES_PER_ENTITY],
+                          dtype=np.int64) for codes in group_codes]
+        example_rows = _example_rows(events, tally, group_codes)
+        # One take of the few columns shown, for every collector's rows at once.
+        self.night = _rows_as_lists(events, tally.rows[_concat(night)], ("event_id", "timestamp", "counterpart", "kind"))
+        self.night_at = np.cumsum([0] + [len(r) for r in night])
+        self.examples = _rows_as_lists(events, _concat(example_rows), EXAMPLE_COLUMNS)
+        self.examples_at = np.cumsum([0] + [len(r) for r in example_rows])
+
+    def counts(self, table: dict, key: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct `key` values, summed n) over a count table's rows of counterpart codes `codes`."""
+        lo, hi = np.searchsorted(table["cp"], codes, "left"), np.searchsorted(table["cp"], codes, "right")
+        take = _concat([np.arange(a, b) for a, b in zip(lo, hi)])
+        values, where = np.unique(table[key][take], return_inverse=True)
+        return values, np.bincount(where, weights=table["n"][take], minlength=len(values)).astype(np.int64)
+
+
+def _entity_facts(name: str, numbers: list[str], codes: np.ndarray, evidence: str, shared: _Shared,
+                  k: int) -> EntityFacts:
+    """One collector's figures (the k-th group): `codes` are its counterpart codes in the tally."""
+    rows = [shared.sender_at[n] for n in numbers if n in shared.sender_at]  # its senders.csv rows
+    days, per_day = shared.counts(shared.daily, "day", codes)
+    worst = sorted(zip(days.tolist(), per_day.tolist()), key=lambda kv: (-kv[1], kv[0]))[:WORST_DAYS]
     tag_counts: dict[str, int] = {}
-    mine = tags.loc[member[tags["cp"].to_numpy()]].groupby("tag")["n"].sum()
-    for code, n in mine.items():
-        value = tally.tag_values[code]
+    for code, n in zip(*shared.counts(shared.tags, "tag", codes)):
+        value = shared.tally.tag_values[code]
         for tag in ([] if pd.isna(value) else str(value).split(";")):
             if tag:
                 tag_counts[tag] = tag_counts.get(tag, 0) + int(n)
-    viol = (violations.loc[violations["entity"].astype(str).eq(name)] if violations is not None
-            else pd.DataFrame())
-    msgs = events.iloc[example_rows][["event_id", "ts_ms", "timestamp", "counterpart", "body", "tags"]]
+    if shared.violations is None:
+        viol = pd.DataFrame()
+    else:
+        viol = shared.violations_of.get(name, shared.violations.iloc[:0])
+    night = {c: v[shared.night_at[k]:shared.night_at[k + 1]] for c, v in shared.night.items()}
+    msgs = {c: v[shared.examples_at[k]:shared.examples_at[k + 1]] for c, v in shared.examples.items()}
     return EntityFacts(
         name=name, numbers=numbers, evidence=evidence,
-        first_seen=str(rows["first_seen"].min()) if len(rows) else "",
-        last_seen=str(rows["last_seen"].max()) if len(rows) else "",
-        total_in=int(rows["total_in"].sum()), messages_in=int(rows["messages_in"].sum()),
-        calls_in=int(rows["calls_in"].sum()), calls_unanswered=int(rows["calls_unanswered"].sum()),
-        collection_msgs=int(rows["collection_msgs"].sum()), night_in=int(rows["night_in"].sum()),
-        active_days=len(per_day), worst_days=[(str(np.datetime64(int(d), "D")), int(n)) for d, n in worst],
-        night_examples=[{"event_id": r.event_id, "timestamp": r.timestamp, "counterpart": r.counterpart,
-                         "kind": r.kind} for r in night.itertuples()],
-        violations=viol, examples=pick_examples(msgs), tags=dict(sorted(tag_counts.items())))
+        first_seen=str(min(shared.seen[0][i] for i in rows)) if rows else "",
+        last_seen=str(max(shared.seen[1][i] for i in rows)) if rows else "",
+        **{c: int(shared.sums[c][rows].sum()) for c in SENDER_SUMS},
+        active_days=len(days), worst_days=[(str(np.datetime64(d, "D")), n) for d, n in worst],
+        night_examples=[dict(zip(night, r)) for r in zip(*night.values())],
+        violations=viol, examples=pick_from(list(zip(*msgs.values()))), tags=dict(sorted(tag_counts.items())))
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _rows_as_lists(events: pd.DataFrame, rows: np.ndarray, columns: tuple[str, ...]) -> dict[str, list]:
+    picked = events[list(columns)].iloc[rows]  # the columns first: a take of these few, not of all
+    return {c: picked[c].tolist() for c in columns}
 
 
 def _tag_table(tally: Tally) -> pd.DataFrame:

@@ -27,14 +27,24 @@ def codes_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def count_keys(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct keys, how often each occurs) of non-negative integer keys below `space`: a bincount
-    when the key space is small, else a hash (pandas factorize) — never a sort of a million keys."""
+    """(distinct keys in ascending order, how often each occurs) of non-negative integer keys below
+    `space`: a bincount when the key space is small, else a hash (pandas factorize), then a sort of the
+    distinct keys only — never a sort of a million keys."""
     if space <= 4 * len(key) + 4096:
         counts = np.bincount(key, minlength=space)
         keys = np.flatnonzero(counts)
         return keys, counts[keys].astype(np.int64)
-    found, keys = pd.factorize(key)
+    found, keys = pd.factorize(key, sort=True)
     return np.asarray(keys, dtype=np.int64), np.bincount(found, minlength=len(keys)).astype(np.int64)
+
+
+def rows_for(table: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """The rows of a count table sorted by its `cp` column (as count_keys makes them) whose counterpart
+    code is in `codes`: slices found by binary search, not a mask over the whole table per collector."""
+    cp = table["cp"].to_numpy()
+    lo, hi = np.searchsorted(cp, codes, "left"), np.searchsorted(cp, codes, "right")
+    take = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(codes) else np.zeros(0, dtype=np.int64)
+    return table.iloc[take]
 
 
 def stable_order(codes: np.ndarray, n: int) -> np.ndarray:
