@@ -38,15 +38,6 @@ def count_keys(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(keys, dtype=np.int64), np.bincount(found, minlength=len(keys)).astype(np.int64)
 
 
-def rows_for(table: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
-    """The rows of a count table sorted by its `cp` column (as count_keys makes them) whose counterpart
-    code is in `codes`: slices found by binary search, not a mask over the whole table per collector."""
-    cp = table["cp"].to_numpy()
-    lo, hi = np.searchsorted(cp, codes, "left"), np.searchsorted(cp, codes, "right")
-    take = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(codes) else np.zeros(0, dtype=np.int64)
-    return table.iloc[take]
-
-
 def stable_order(codes: np.ndarray, n: int) -> np.ndarray:
     """np.argsort(codes, kind="stable") for codes in [0, n): as 16-bit keys numpy radix-sorts them in
     linear time (10× faster than merging a million 32-bit keys)."""
