@@ -8,7 +8,6 @@ a matplotlib dependency), so the page shows Chinese even on a machine without an
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -90,12 +89,13 @@ def prefetch_subset(chars: set[str]) -> None:
 
 
 def _subset_in_worker(chars: frozenset[str]) -> bytes | None:
-    # A plain `python -c` child: multiprocessing's spawn would re-run the caller's __main__ script.
-    here = str(Path(__file__).parents[2])  # the harass_analyzer this process runs
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
-    code = "from harass_analyzer.report.fonts import _serve_subset; _serve_subset()"
-    done = subprocess.run([sys.executable, "-c", code], input="".join(sorted(chars)).encode("utf-8"),
-                          capture_output=True, env=env, timeout=300, check=True)
+    # A plain `python -c` child (multiprocessing's spawn would re-run the caller's __main__ script) that
+    # imports this very harass_analyzer: its folder goes first on sys.path, before the working directory.
+    here = str(Path(__file__).parents[2])
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from harass_analyzer.report.fonts import _serve_subset; " \
+           "_serve_subset()"
+    done = subprocess.run([sys.executable, "-c", code, here], input="".join(sorted(chars)).encode("utf-8"),
+                          capture_output=True, timeout=300, check=True)
     return done.stdout or None
 
 
