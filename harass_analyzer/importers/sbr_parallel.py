@@ -3,8 +3,8 @@
 The file is cut at record starts (`<sms `, `<mms `, `<call `: a `<` cannot occur inside a well-formed
 attribute value), each part is parsed by its own process (xmlscan/sbr_worker) inside a synthetic root
 element, and the parts' tables are joined in file order. Line numbers and per-tag record numbers are
-offset by a byte pre-scan of what precedes each cut, so `source_ref` is exactly what the one-process
-parse gives. Anything unusual (a break in the XML, a non-UTF-8 file, counts that do not match the
+offset by a byte scan of what precedes each cut (done by that part's worker, in parallel), so
+`source_ref` is exactly what the one-process parse gives. Anything unusual (a break in the XML, a non-UTF-8 file, counts that do not match the
 pre-scan) makes `result()` return None and the caller parses the file the ordinary way, with its
 recovery and issue reporting.
 """
@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
+from ..xmlscan.lines import TAG_PATTERNS
 from ..xmlscan.stream import sniff_root
 from .base import ReadContext
 
@@ -31,8 +32,6 @@ MAX_PARTS = 4
 MIN_RECORDS = 200_000  # estimated from the first SAMPLE_BYTES
 SAMPLE_BYTES = 8 << 20
 _RECORD_START = re.compile(rb"<(?:sms|mms|call)[\s/>]")
-_TAG_PATTERNS = {"sms": b"<sms", "mms": b"<mms", "call": b"<call"}
-SCAN_CHUNK = 16 << 20
 WORKER = "harass_analyzer.xmlscan.sbr_worker"
 
 
@@ -53,46 +52,16 @@ def cut_points(path: Path, size: int, parts: int) -> list[int]:
     return cuts
 
 
-def prefix_counts(path: Path, cuts: list[int], root: str) -> list[tuple[int, dict[str, int]]]:
-    """For each cut: newlines before it and record start tags of each kind before it."""
-    out = []
-    lines = 0
-    tags = dict.fromkeys(_TAG_PATTERNS, 0)
-    pos = 0
-    carry = b""
-    with open(path, "rb") as fh:
-        for cut in cuts:
-            while pos < cut:
-                chunk = fh.read(min(SCAN_CHUNK, cut - pos))
-                if not chunk:
-                    break
-                pos += len(chunk)
-                lines += chunk.count(b"\n")
-                seam = carry + chunk[:4]  # tags split across two chunks (no copy of the chunk itself)
-                for name, pattern in _TAG_PATTERNS.items():
-                    tags[name] += chunk.count(pattern) + seam.count(pattern) - carry.count(pattern) \
-                        - chunk[:4].count(pattern)
-                carry = chunk[-4:]
-            out.append((lines, dict(tags)))
-    root_tag = {"smses": "sms", "calls": "call"}.get(root)
-    for _, counts in out:  # `<smses` / `<calls` (the root) also start with `<sms` / `<call`
-        if root_tag:
-            counts[root_tag] -= 1
-    return out
-
-
 class PendingParse:
     """Worker processes parsing the parts of one file; `result()` waits for them."""
 
     def __init__(self, path: Path, source: str, fmt: str, root: str, cuts: list[int], size: int) -> None:
         self._tmp = tempfile.mkdtemp(prefix="harass-parse-")
-        self._offsets = [(0, {})] + prefix_counts(path, cuts, root)
         bounds = [0, *cuts, size]
         self._procs = []
         for i in range(len(bounds) - 1):
             job = {"path": str(path), "start": bounds[i], "end": bounds[i + 1], "root": root, "first": i == 0,
                    "last": i == len(bounds) - 2, "source": source, "fmt": fmt,
-                   "line_offset": self._offsets[i][0], "ordinal_offset": self._offsets[i][1],
                    "out": str(Path(self._tmp) / f"part{i}")}
             job_file = Path(self._tmp) / f"part{i}.job.json"
             job_file.write_text(json.dumps(job), encoding="utf-8")
@@ -125,13 +94,12 @@ class PendingParse:
             if part.with_suffix(".arrow").exists():
                 with pa.memory_map(str(part.with_suffix(".arrow"))) as source_file:
                     tables.append(pa.ipc.open_file(source_file).read_all())
-        offsets = self._offsets
         for i, meta in enumerate(metas):
             if meta["decoded_as"]:
                 return None
-            if i + 1 < len(offsets):  # the pre-scan must agree with what the parser found in this part
-                expected = {t: offsets[i + 1][1][t] - offsets[i][1].get(t, 0) for t in _TAG_PATTERNS}
-                if any(meta["counts"].get(t, 0) != expected[t] for t in _TAG_PATTERNS):
+            if i + 1 < len(metas):  # the workers' byte scans must agree with what the parser found
+                after, before = metas[i + 1]["before"][1], meta["before"][1]
+                if any(meta["counts"].get(t, 0) != after[t] - before.get(t, 0) for t in TAG_PATTERNS):
                     return None
         for meta in metas:
             for file_, ref, reason in meta["issues"]:

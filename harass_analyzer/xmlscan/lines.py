@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 
 CHUNK = 32 << 20
+SCAN_CHUNK = 16 << 20
+TAG_PATTERNS = {"sms": b"<sms", "mms": b"<mms", "call": b"<call"}
 _TAGS = (b"sms", b"mms", b"call")
 _DELIMS = np.frombuffer(b" \t\r\n/>", dtype=np.uint8)
 
@@ -62,3 +64,31 @@ def more_lines_than(path: Path, limit: int = 65535) -> bool:
             if seen > limit:
                 return True
     return False
+
+
+def prefix_counts(path: Path, cuts: list[int], root: str) -> list[tuple[int, dict[str, int]]]:
+    """For each cut: newlines before it and record start tags of each kind before it."""
+    out = []
+    lines = 0
+    tags = dict.fromkeys(TAG_PATTERNS, 0)
+    pos = 0
+    carry = b""
+    with open(path, "rb") as fh:
+        for cut in cuts:
+            while pos < cut:
+                chunk = fh.read(min(SCAN_CHUNK, cut - pos))
+                if not chunk:
+                    break
+                pos += len(chunk)
+                lines += chunk.count(b"\n")
+                seam = carry + chunk[:4]  # tags split across two chunks (no copy of the chunk itself)
+                for name, pattern in TAG_PATTERNS.items():
+                    tags[name] += chunk.count(pattern) + seam.count(pattern) - carry.count(pattern) \
+                        - chunk[:4].count(pattern)
+                carry = chunk[-4:]
+            out.append((lines, dict(tags)))
+    root_tag = {"smses": "sms", "calls": "call"}.get(root)
+    for _, counts in out:  # `<smses` / `<calls` (the root) also start with `<sms` / `<call`
+        if root_tag:
+            counts[root_tag] -= 1
+    return out

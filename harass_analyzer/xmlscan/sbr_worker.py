@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 from lxml import etree
 
+from .lines import TAG_PATTERNS, prefix_counts
 from .sbr_fast import read_fast
 from .sbr_records import SbrColumns, parse_records
 
@@ -66,8 +67,9 @@ class RangeStream:
         self._fh.close()
 
 
-def parse_part(job: dict) -> tuple[pa.Table | None, list, dict[str, int], str]:
-    """One part → (raw Arrow table, issues, records per tag, decoded_as); raises on an XML break."""
+def parse_part(job: dict) -> tuple[pa.Table | None, list, dict[str, int], str, tuple]:
+    """One part → (raw Arrow table, issues, records per tag, decoded_as, (newlines, tags) before the part);
+    raises on an XML break."""
     path, root = Path(job["path"]), job["root"]
     prefix = b"" if job["first"] else f"<{root}>".encode()
     suffix = b"" if job["last"] else f"</{root}>".encode()
@@ -83,9 +85,14 @@ def parse_part(job: dict) -> tuple[pa.Table | None, list, dict[str, int], str]:
             decoded_as = decoded_as or "markup"  # comment/CDATA past the prolog: not safe to cut
     counts = cols.tag_counts()
     issues: list = []
+    # Newlines and record tags before this part: its lines and record numbers count from the file start.
+    if job["start"]:
+        before = prefix_counts(path, [job["start"]], root)[0]
+    else:
+        before = (0, dict.fromkeys(TAG_PATTERNS, 0))
     table = cols.table(job["source"], job["fmt"], lambda *issue: issues.append(list(issue)),
-                       line_offset=job["line_offset"], ordinal_offset=job["ordinal_offset"])
-    return table, issues, counts, decoded_as
+                       line_offset=before[0], ordinal_offset=before[1])
+    return table, issues, counts, decoded_as, before
 
 
 def main(job_file: str) -> int:
@@ -94,13 +101,13 @@ def main(job_file: str) -> int:
     return_freed_memory()
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     try:
-        table, issues, counts, decoded_as = parse_part(job)
+        table, issues, counts, decoded_as, before = parse_part(job)
     except etree.XMLSyntaxError:
         return 3
     if table is not None:
         with pa.OSFile(job["out"] + ".arrow", "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
-    Path(job["out"] + ".json").write_text(json.dumps({"issues": issues, "counts": counts,
+    Path(job["out"] + ".json").write_text(json.dumps({"issues": issues, "counts": counts, "before": before,
                                                       "decoded_as": decoded_as}), encoding="utf-8")
     return 0
 
