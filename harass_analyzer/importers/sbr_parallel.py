@@ -87,13 +87,8 @@ class PendingParse:
 
         if any(p.wait() != 0 for p in self._procs):
             return None  # an XML break (or a worker that could not run): the one-process parse takes over
-        tables, metas = [], []
-        for i in range(len(self._procs)):
-            part = Path(self._tmp) / f"part{i}"
-            metas.append(json.loads(part.with_suffix(".json").read_text(encoding="utf-8")))
-            if part.with_suffix(".arrow").exists():
-                with pa.memory_map(str(part.with_suffix(".arrow"))) as source_file:
-                    tables.append(pa.ipc.open_file(source_file).read_all())
+        metas = [json.loads((Path(self._tmp) / f"part{i}.json").read_text(encoding="utf-8"))
+                 for i in range(len(self._procs))]
         for i, meta in enumerate(metas):
             if meta["decoded_as"]:
                 return None
@@ -104,9 +99,18 @@ class PendingParse:
         for meta in metas:
             for file_, ref, reason in meta["issues"]:
                 ctx.issues.add(file_, ref, reason)
-        if not tables:
+        parts = [i for i, meta in enumerate(metas) if meta["columns"]]
+        if not parts:
             return None
-        return raw_frame_from_arrow(pa.concat_tables(tables))
+        names = metas[parts[0]]["columns"]
+        columns = []
+        for k in range(len(names)):  # each column mapped on its own (see sbr_worker)
+            chunks = []
+            for i in parts:
+                with pa.memory_map(str(Path(self._tmp) / f"part{i}.{k}.arrow")) as source_file:
+                    chunks.extend(pa.ipc.open_file(source_file).read_all().column(0).chunks)
+            columns.append(pa.chunked_array(chunks))
+        return raw_frame_from_arrow(pa.Table.from_arrays(columns, names=names))
 
 
 def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:

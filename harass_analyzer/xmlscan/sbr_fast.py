@@ -36,6 +36,11 @@ _DECL = re.compile(r"""^<\?xml version=(['"])1\.[0-9]\1(?: encoding=(['"])[A-Za-
 _COMMENT = re.compile(r"^<!--(?:(?!--).)*-->$")
 _ROOT_START = re.compile(rf'^<(smses|calls)(?: {_NAME}="[^"<&]*")* ?>$')
 _MMS_START = re.compile(rf'^<mms(?: {_NAME}="[^"<]*")* ?(/?)>$')
+_PAD = bytes(16)
+_BYTE_CLASS = np.zeros(256, dtype=np.uint8)  # 1 newline, 2 quote, 3 needs XML decoding, 4 maybe U+FFFE/F
+_BYTE_CLASS[[b for b in range(32) if b != 10] + [ord("&")]] = 3
+_BYTE_CLASS[[10, 34, 0xEF]] = [1, 2, 4]
+_BYTE_CLASS_TABLE = _BYTE_CLASS.tobytes()
 _FIELDS = {"sms": {"date": "date", "addr": "address", "typ": "type", "body": "body", "name": "contact_name"},
            "call": {"date": "date", "addr": "number", "typ": "type", "dur": "duration", "name": "contact_name",
                     "pres": "presentation"}}
@@ -61,18 +66,22 @@ def read_fast(path: Path, cols: SbrColumns, start: int = 0, end: int | None = No
                 data = fh.read(min(CHUNK, left)) if left > 0 else b""
                 left -= len(data)
                 final = left <= 0
-                block = carry + data
+                ending = data or carry
+                tail = b"\n" if final and ending and not ending.endswith(b"\n") else b""  # last line of a part
+                # One copy per chunk; the zero padding keeps fixed-width reads near the end (views) in bounds.
+                block = b"".join((carry, data, tail, _PAD))
                 if state.first_chunk and block.startswith(b"\xef\xbb\xbf"):
                     block = block[3:]  # the UTF-8 BOM (CleanXmlStream drops it too)
-                cut = len(block) if final else block.rfind(b"\n") + 1
+                size = len(block) - len(_PAD)
+                cut = size if final else block.rfind(b"\n", 0, size) + 1
                 if cut == 0 and not final:
-                    if len(block) > LINE_LIMIT:
+                    if size > LINE_LIMIT:
                         raise NotSimple("line too long")
-                    carry = block
+                    carry = block[:size]
                     continue
-                carry = _chunk(block[:cut], state, cols, lines_before, final)
-                lines_before += block.count(b"\n", 0, cut - len(carry))
-                carry += block[cut:]
+                open_mms = _chunk(block, cut, state, cols, lines_before)
+                lines_before += block.count(b"\n", 0, cut - open_mms)
+                carry = block[cut - open_mms:size]
                 if len(carry) > 4 * LINE_LIMIT:
                     raise NotSimple("an MMS element too large to hold")
                 if final:
@@ -99,13 +108,23 @@ class _State:
             raise NotSimple("document not closed as expected")
 
 
-def _chunk(block: bytes, state: _State, cols: SbrColumns, lines_before: int, final: bool) -> bytes:
-    """Parse the whole lines of `block`; returns the bytes of an MMS element left open at its end."""
+def _chunk(block: bytes, cut: int, state: _State, cols: SbrColumns, lines_before: int) -> int:
+    """Parse the whole lines in block[:cut]; returns how many bytes at its end belong to an MMS element
+    left open (the caller carries them into the next chunk)."""
     state.first_chunk = False
-    if not block.endswith(b"\n"):
-        block += b"\n"  # the last line of the file or part
-    buf = np.frombuffer(block, dtype=np.uint8)
-    newlines = np.flatnonzero(buf == 10)
+    if cut == 0:
+        return 0
+    padded = np.frombuffer(block, dtype=np.uint8)
+    # One pass sorts out the bytes that matter: newlines, quotes, and those that need XML decoding
+    # (a reference `&`, a control character, tab or CR, and 0xEF which may start U+FFFE/U+FFFF).
+    classes = np.frombuffer(block.translate(_BYTE_CLASS_TABLE), dtype=np.uint8)[:cut]  # a C table lookup
+    marks = np.flatnonzero(classes)
+    kinds = classes[marks]
+    newlines = marks[kinds == 1]
+    quotes = marks[kinds == 2]
+    odd = marks[kinds == 3]
+    ef = marks[kinds == 4]
+    odd = np.concatenate([odd, ef[(padded[ef + 1] == 0xBF) & (padded[ef + 2] >= 0xBE)]])
     offsets = np.empty(len(newlines) + 1, dtype=np.int32)
     offsets[0] = 0
     offsets[1:] = newlines + 1
@@ -114,33 +133,29 @@ def _chunk(block: bytes, state: _State, cols: SbrColumns, lines_before: int, fin
     lines = pa.StringArray.from_buffers(len(newlines), pa.py_buffer(offsets), pa.py_buffer(block))
     lines.validate(full=True)  # UTF-8 (ArrowInvalid otherwise: the lxml path decodes other encodings)
     is_record = pc.match_substring_regex(lines, _RECORD_START).to_numpy(zero_copy_only=False)
-    # Lines needing XML decoding: a reference (&…;), or a control character, tab or CR (normalized by XML).
-    odd = np.flatnonzero(((buf < 32) & (buf != 10)) | (buf == 38))
-    # U+FFFE and U+FFFF (EF BF BE/BF) are not XML characters: lxml must judge such a line.
-    ef = np.flatnonzero(buf[:-2] == 0xEF)
-    odd = np.concatenate([odd, ef[(buf[ef + 1] == 0xBF) & (buf[ef + 2] >= 0xBE)]])
     needs_xml = np.zeros(len(newlines), dtype=bool)
     needs_xml[np.searchsorted(newlines, odd)] = True
     blocks, open_from = _structure(lines, is_record, state)
+    open_bytes = 0
     if open_from is not None:  # an MMS element continues in the next chunk: keep it whole
         is_record[open_from:] = False
-        carry = block[offsets[open_from]:]
-    else:
-        carry = b""
+        open_bytes = cut - int(offsets[open_from])
     literal = is_record & ~needs_xml
     first_literal = np.flatnonzero(literal)[:1]
     first_line = lines[int(first_literal[0])].as_py() if len(first_literal) else None
-    fast, unfit = _fast_rows(block, lines, offsets, literal, first_line, lines_before)
+    fast, unfit = _fast_rows(block, padded, quotes, lines, offsets, literal, first_line, lines_before)
     slow = np.union1d(np.flatnonzero(is_record & needs_xml), unfit)
     parts = [(fast,), _xml_rows(lines, slow, lines_before)]
     for first_line, last_line in blocks:
         text = "".join(lines[i].as_py() for i in range(first_line, last_line + 1)).encode()
         parts.append(_mms_rows(text, lines_before + first_line + 1))
-    table = pa.concat_tables([p[0] for p in parts])
-    if table.num_rows:
-        table = table.take(pc.sort_indices(table["line"]))
-        cols.add_table(table)
-    return carry
+    tables = [p[0] for p in parts if p[0].num_rows]
+    if len(tables) > 1:  # fast rows are in line order already; others are slotted in by line
+        table = pa.concat_tables(tables)
+        cols.add_table(table.take(pc.sort_indices(table["line"])))
+    elif tables:
+        cols.add_table(tables[0])
+    return open_bytes
 
 
 def _structure(lines: pa.StringArray, is_record: np.ndarray, state: _State):
@@ -197,8 +212,9 @@ def _no_records(records: np.ndarray, lo: int, hi: int) -> None:
         raise NotSimple("a record outside the root element or inside an MMS element")
 
 
-def _fast_rows(block: bytes, lines: pa.StringArray, offsets: np.ndarray, mask: np.ndarray,
-               first_line: str | None, lines_before: int) -> tuple[pa.Table, np.ndarray]:
+def _fast_rows(block: bytes, padded: np.ndarray, quotes: np.ndarray, lines: pa.StringArray,
+               offsets: np.ndarray, mask: np.ndarray, first_line: str | None,
+               lines_before: int) -> tuple[pa.Table, np.ndarray]:
     """Record lines of literal text in the chunk's usual attribute layout (that of `first_line`): their
     values are the bytes between quotes, taken as string views of the chunk (no per-line work in Python).
     Returns the table and the masked lines that did not fit the layout (parsed by lxml instead)."""
@@ -212,11 +228,8 @@ def _fast_rows(block: bytes, lines: pa.StringArray, offsets: np.ndarray, mask: n
     pattern = f"^ *<{tag} " + " ".join(f'{re.escape(n)}="[^"<]*"' for n in names) + " ?/>\n$"
     fits = mask & pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(fits)
-    buf = np.frombuffer(block, dtype=np.uint8)
-    quotes = np.flatnonzero(buf == 34)
     first_quote = np.searchsorted(quotes, offsets[rows])
     q = quotes[first_quote[:, None] + np.arange(2 * len(names))]
-    padded = np.concatenate([buf, np.zeros(16, dtype=np.uint8)])
     column = {}
     for field, kind in SbrColumns.TYPES.items():
         attr = _FIELDS[tag].get(field)

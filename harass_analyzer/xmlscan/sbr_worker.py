@@ -96,19 +96,26 @@ def parse_part(job: dict) -> tuple[pa.Table | None, list, dict[str, int], str, t
 
 
 def main(job_file: str) -> int:
-    from ..memory import return_freed_memory
+    import pyarrow as pa
 
-    return_freed_memory()
+    # A short-lived worker reuses freed memory instead of returning it (fresh pages cost page faults);
+    # the system allocator still beats mimalloc here (measured: less system time).
+    pa.set_memory_pool(pa.system_memory_pool())
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     try:
         table, issues, counts, decoded_as, before = parse_part(job)
     except etree.XMLSyntaxError:
         return 3
-    if table is not None:
-        with pa.OSFile(job["out"] + ".arrow", "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
+    # One Arrow file per column: the caller maps each on its own, so a column it has replaced (the time
+    # sort replaces them one by one) is unmapped at once instead of pinning the whole part.
+    names = table.schema.names if table is not None else []
+    for k, name in enumerate(names):
+        column = pa.Table.from_arrays([table.column(k)], names=[name])
+        with pa.OSFile(f"{job['out']}.{k}.arrow", "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
+            writer.write_table(column)
     Path(job["out"] + ".json").write_text(json.dumps({"issues": issues, "counts": counts, "before": before,
-                                                      "decoded_as": decoded_as}), encoding="utf-8")
+                                                      "decoded_as": decoded_as, "columns": names}),
+                                          encoding="utf-8")
     return 0
 
 
