@@ -93,11 +93,7 @@ def analyze(
     """Import every export under INPUTS and write the evidence bundle to OUT."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    from .api import Options
-    from .api import analyze as run_analyze
+    from .xmlscan.sbr_parts import cancel_early, prestart
 
     try:
         ZoneInfo(tz)
@@ -108,6 +104,13 @@ def analyze(
         fail(f"--role {role!r}: use debtor or contact")
     if lang not in ("zh", "en"):
         fail(f"--lang {lang!r}: use zh or en")
+    # Large SMS B&R files start parsing on the other cores now, while the rest of the tool is imported.
+    prestart([str(p) for p in inputs])
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from .api import Options
+    from .api import analyze as run_analyze
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True,
                   disable=not console.is_terminal) as bar:
@@ -120,7 +123,10 @@ def analyze(
 
         options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
                           entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip)
-        summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
+        try:
+            summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
+        finally:
+            cancel_early()  # workers the import did not take over (an error before it got to them)
     typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records/files not imported "
                "(see import_issues.csv)")

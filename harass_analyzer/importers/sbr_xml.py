@@ -35,8 +35,8 @@ class SbrXmlImporter(Importer):
         return cols.count
 
     def start_read(self, path: Path, ctx: ReadContext):
-        """A large, clean file starts parsing on several cores now (sbr_parallel); read() collects it."""
-        from .sbr_parallel import start_parallel
+        """A large, clean file starts parsing on several cores now (xmlscan.sbr_parts); read() collects it."""
+        from ..xmlscan.sbr_parts import start_parallel
 
         return start_parallel(path, ctx.source_name or str(path), self.NAME) if path.is_file() else None
 
@@ -45,9 +45,9 @@ class SbrXmlImporter(Importer):
         if started is None:
             started = self.start_read(path, ctx)
         if started is not None:
-            frame = started.result(ctx)
-            if frame is not None:
-                return frame
+            table = started.result(ctx.issues.add)
+            if table is not None:
+                return raw_frame_from_arrow(table)
         cols = SbrColumns()
         if not (path.is_file() and read_fast(path, cols)):  # the usual one-record-per-line layout, or lxml
             cols = SbrColumns()

@@ -53,7 +53,7 @@ class NotSimple(Exception):
 def read_fast(path: Path, cols: SbrColumns, start: int = 0, end: int | None = None, first: bool = True,
               last: bool = True, line_offset: int = 0, root: str | None = None) -> bool:
     """Fill `cols` with the records of bytes [start, end) (a part of the file when not `first`/`last`:
-    sbr_parallel); False, with cols then unusable, when the bytes are not of the simple shape."""
+    sbr_parts); False, with cols then unusable, when the bytes are not of the simple shape."""
     end = path.stat().st_size if end is None else end
     state = _State(first, last, root)
     lines_before = line_offset

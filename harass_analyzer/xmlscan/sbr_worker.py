@@ -1,4 +1,4 @@
-"""One part of a large SMS Backup & Restore file, parsed in its own process (importers/sbr_parallel).
+"""One part of a large SMS Backup & Restore file, parsed in its own process (xmlscan/sbr_parts).
 
     python -m harass_analyzer.xmlscan.sbr_worker JOB.json
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from harass_analyzer.importers import IssueLog, ReadContext, sbr_parallel
+from harass_analyzer.importers import IssueLog, ReadContext
 from harass_analyzer.importers.sbr_xml import SbrXmlImporter
+from harass_analyzer.xmlscan import sbr_parts as sbr_parallel
 from harass_analyzer.synthetic import Sizes, write_export
 
 
@@ -15,7 +16,7 @@ def read(path: Path, parallel: bool, monkeypatch, expect_parallel: bool = True):
     monkeypatch.setattr(sbr_parallel, "MIN_RECORDS", 0)
     monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 3)
     if parallel:  # prove which path produced the frame
-        direct = sbr_parallel.read_parallel(path, ReadContext(IssueLog()), str(path), "sbr_xml")
+        direct = sbr_parallel.read_parallel(path, IssueLog().add, str(path), "sbr_xml")
         assert (direct is not None) == expect_parallel
     log = IssueLog()
     return SbrXmlImporter().read(path, ReadContext(log, source_name=str(path))), log.issues
@@ -68,3 +69,23 @@ def test_a_comment_past_the_prolog_keeps_the_file_in_one_piece(tmp_path: Path, m
     one, one_issues = read(path, False, monkeypatch)
     many, many_issues = read(path, True, monkeypatch, expect_parallel=False)
     assert one.equals(many) and len(one) == 2999 and "commented out" not in set(one["body"])
+
+
+def test_workers_started_early_are_taken_over_or_stopped(export: list[Path], monkeypatch) -> None:
+    """The CLI starts workers before the tool is imported; the import takes them over (same frame), and
+    any it does not take are stopped and their files removed."""
+    monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(sbr_parallel, "MIN_RECORDS", 0)
+    monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 2)
+    path = export[0]
+    one, _ = read(path, False, monkeypatch)
+    monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0)
+    sbr_parallel.prestart([str(path), str(path.parent / "missing.xml")])
+    early = next(iter(sbr_parallel._EARLY.values()))
+    assert sbr_parallel.start_parallel(path, str(path), "sbr_xml") is early and not sbr_parallel._EARLY
+    log = IssueLog()
+    assert SbrXmlImporter().read(path, ReadContext(log, source_name=str(path)), started=early).equals(one)
+    sbr_parallel.prestart([str(path)])
+    tmp = next(iter(sbr_parallel._EARLY.values()))._tmp
+    sbr_parallel.cancel_early()
+    assert not sbr_parallel._EARLY and not Path(tmp).exists()

@@ -1,15 +1,19 @@
 """Parse one large SMS Backup & Restore file on several cores, started ahead so the caller can go on.
 
+No pandas here: the CLI starts the workers for the files it is given (`prestart`) before it imports the
+rest of the tool, so the parse runs while the main process is still starting up.
+
 The file is cut at record starts (`<sms `, `<mms `, `<call `: a `<` cannot occur inside a well-formed
 attribute value), each part is parsed by its own process (xmlscan/sbr_worker) inside a synthetic root
 element, and the parts' tables are joined in file order. Line numbers and per-tag record numbers are
 offset by a byte scan of what precedes each cut (done by that part's worker, in parallel), so
-`source_ref` is exactly what the one-process parse gives. Anything unusual (a break in the XML, a non-UTF-8 file, counts that do not match the
-pre-scan) makes `result()` return None and the caller parses the file the ordinary way, with its
+`source_ref` is exactly what the one-process parse gives. Anything unusual (a break in the XML, a
+non-UTF-8 file, counts that do not match the byte scans) makes `result()` return None and the caller parses the file the ordinary way, with its
 recovery and issue reporting.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -19,13 +23,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
+from typing import Callable
+
 import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
-from ..xmlscan.lines import TAG_PATTERNS
-from ..xmlscan.stream import sniff_root
-from .base import ReadContext
+from .lines import TAG_PATTERNS
+from .stream import sniff_root
 
 MIN_BYTES = 64 << 20  # below this, process start-up costs more than it saves
 MAX_PARTS = 4
@@ -68,10 +72,11 @@ class PendingParse:
             self._procs.append(subprocess.Popen([sys.executable, "-m", WORKER, str(job_file)],
                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
-    def result(self, ctx: ReadContext) -> pd.DataFrame | None:
-        """The file's raw frame, or None when the ordinary parse must be used; worker issues go to ctx."""
+    def result(self, add_issue: Callable[[str, str, str], None]) -> pa.Table | None:
+        """The file's raw columns, or None when the ordinary parse must be used; worker issues go to
+        add_issue(source_file, source_ref, reason)."""
         try:
-            return self._collect(ctx)
+            return self._collect(add_issue)
         finally:
             self.cancel()
 
@@ -82,9 +87,7 @@ class PendingParse:
             proc.wait()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    def _collect(self, ctx: ReadContext) -> pd.DataFrame | None:
-        from .sbr_xml import raw_frame_from_arrow
-
+    def _collect(self, add_issue: Callable[[str, str, str], None]) -> pa.Table | None:
         if any(p.wait() != 0 for p in self._procs):
             return None  # an XML break (or a worker that could not run): the one-process parse takes over
         metas = [json.loads((Path(self._tmp) / f"part{i}.json").read_text(encoding="utf-8"))
@@ -98,7 +101,7 @@ class PendingParse:
                     return None
         for meta in metas:
             for file_, ref, reason in meta["issues"]:
-                ctx.issues.add(file_, ref, reason)
+                add_issue(file_, ref, reason)
         parts = [i for i, meta in enumerate(metas) if meta["columns"]]
         if not parts:
             return None
@@ -110,11 +113,15 @@ class PendingParse:
                 with pa.memory_map(str(Path(self._tmp) / f"part{i}.{k}.arrow")) as source_file:
                     chunks.extend(pa.ipc.open_file(source_file).read_all().column(0).chunks)
             columns.append(pa.chunked_array(chunks))
-        return raw_frame_from_arrow(pa.Table.from_arrays(columns, names=names))
+        return pa.Table.from_arrays(columns, names=names)
 
 
 def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:
-    """Start parsing the file on several cores, or None when it is small, odd or the machine has one core."""
+    """Start parsing the file on several cores (or take the workers `prestart` began for it), or None
+    when it is small, odd or the machine has one core."""
+    early = _EARLY.pop(_key(path, source, fmt), None)
+    if early is not None:
+        return early
     size = path.stat().st_size
     parts = min(os.cpu_count() or 1, MAX_PARTS)
     if size < MIN_BYTES or parts < 2:
@@ -134,7 +141,41 @@ def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:
     return PendingParse(path, source, fmt, root, cuts, size)
 
 
-def read_parallel(path: Path, ctx: ReadContext, source: str, fmt: str) -> pd.DataFrame | None:
-    """The file's raw frame parsed on several cores, or None when the ordinary parse should be used."""
+def read_parallel(path: Path, add_issue: Callable[[str, str, str], None], source: str,
+                  fmt: str) -> pa.Table | None:
+    """The file's raw columns parsed on several cores, or None when the ordinary parse should be used."""
     pending = start_parallel(path, source, fmt)
-    return pending.result(ctx) if pending is not None else None
+    return pending.result(add_issue) if pending is not None else None
+
+
+# Workers started before the importer registry exists, keyed by what start_parallel will be asked for.
+_EARLY: dict[tuple, PendingParse] = {}
+
+
+def _key(path: Path, source: str, fmt: str) -> tuple:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), source, fmt)
+    return (str(path), source, fmt, stat.st_size, stat.st_mtime_ns)
+
+
+def prestart(paths: list[str]) -> None:
+    """Start the workers for the large SMS B&R files among `paths` (files given directly) at once. The
+    import later takes them over; `cancel_early` stops any it did not take (an error, an odd file)."""
+    for given in paths:
+        path = Path(given)
+        try:
+            if not path.is_file() or _EARLY:
+                continue  # one file at a time keeps both cores busy without oversubscribing them
+            pending = start_parallel(path, str(path), "sbr_xml")
+        except OSError:
+            continue  # the import reports unreadable inputs itself
+        if pending is not None:
+            _EARLY[_key(path, str(path), "sbr_xml")] = pending
+            atexit.register(cancel_early)
+
+
+def cancel_early() -> None:
+    while _EARLY:
+        _EARLY.popitem()[1].cancel()
