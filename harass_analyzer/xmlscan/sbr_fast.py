@@ -35,6 +35,7 @@ _DECL = re.compile(r"""^<\?xml version=(['"])1\.[0-9]\1(?: encoding=(['"])[A-Za-
                    r"""(?: standalone=(['"])(?:yes|no)\3)? ?\?>$""")
 _COMMENT = re.compile(r"^<!--(?:(?!--).)*-->$")
 _ROOT_START = re.compile(rf'^<(smses|calls)(?: {_NAME}="[^"<&]*")* ?>$')
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MMS_START = re.compile(rf'^<mms(?: {_NAME}="[^"<]*")* ?(/?)>$')
 _PAD = bytes(16)
 _BYTE_CLASS = np.zeros(256, dtype=np.uint8)  # 1 newline, 2 quote, 3 needs XML decoding, 4 maybe U+FFFE/F
@@ -169,6 +170,8 @@ def _structure(lines: pa.StringArray, is_record: np.ndarray, state: _State):
     for i in np.flatnonzero(~is_record):
         i = int(i)
         text = lines[i].as_py().rstrip("\n")
+        if _NOT_XML_CHAR.search(text):
+            raise NotSimple(f"line {i}: a character XML does not allow")  # lxml reports (or cleans) it
         stripped = text.strip(" ")
         if open_at is not None:  # inside an MMS element: its lines go to lxml as they are
             if stripped == "</mms>":
