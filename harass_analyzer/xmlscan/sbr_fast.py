@@ -146,11 +146,14 @@ def _chunk(block: bytes, cut: int, state: _State, cols: SbrColumns, lines_before
     first_line = lines[int(first_literal[0])].as_py() if len(first_literal) else None
     fast, unfit = _fast_rows(block, padded, quotes, lines, offsets, literal, first_line, lines_before)
     slow = np.union1d(np.flatnonzero(is_record & needs_xml), unfit)
-    parts = [(fast,), _xml_rows(lines, slow, lines_before)]
-    for first_line, last_line in blocks:
+    tables = [fast]
+    if len(slow):  # record lines needing XML decoding, one record per line
+        text = "".join(lines[int(i)].as_py() for i in slow).encode()
+        tables.append(_lxml_rows(text, slow + lines_before + 1))
+    for first_line, last_line in blocks:  # each MMS element: one record over its lines
         text = "".join(lines[i].as_py() for i in range(first_line, last_line + 1)).encode()
-        parts.append(_mms_rows(text, lines_before + first_line + 1))
-    tables = [p[0] for p in parts if p[0].num_rows]
+        tables.append(_lxml_rows(text, np.array([lines_before + first_line + 1])))
+    tables = [t for t in tables if t.num_rows]
     if len(tables) > 1:  # fast rows are in line order already; others are slotted in by line
         table = pa.concat_tables(tables)
         cols.add_table(table.take(pc.sort_indices(table["line"])))
@@ -281,27 +284,14 @@ def _layout(first_line_parts: list[str]) -> tuple[str, list[str]] | None:
     return head.group(1), names
 
 
-def _xml_rows(lines: pa.StringArray, index: np.ndarray, lines_before: int):
-    """Record lines that need XML decoding, parsed by the lxml record loop in one small document."""
-    if not len(index):
-        return _empty(), None, None
-    text = "".join(lines[int(i)].as_py() for i in index).encode()
+def _lxml_rows(text: bytes, line_numbers: np.ndarray) -> pa.Table:
+    """Records that need XML, parsed by the lxml record loop in one small document: one record per entry of
+    `line_numbers` (their lines in the file), else the bytes are not of the simple shape."""
     cols = SbrColumns()
     parse_records(io.BytesIO(b"<r>" + text + b"</r>"), cols, recover=False)
-    if cols.count != len(index):
-        raise NotSimple("a line holds other than one record")
-    table = _columns_table(cols)
-    return table.set_column(1, "line", pa.array(index + lines_before + 1, pa.int64())), None, None
-
-
-def _mms_rows(text: bytes, first_line: int):
-    """One MMS element (its lines as they are) through the lxml record loop; lines counted from the file."""
-    cols = SbrColumns()
-    parse_records(io.BytesIO(b"<r>" + text + b"</r>"), cols, recover=False)
-    if cols.count != 1:
-        raise NotSimple("an MMS element that is not one record")
-    table = _columns_table(cols)
-    return table.set_column(1, "line", pa.array([first_line], pa.int64())), None, None
+    if cols.count != len(line_numbers):
+        raise NotSimple("a record line or MMS element that is not exactly one record")
+    return _columns_table(cols).set_column(1, "line", pa.array(line_numbers, pa.int64()))
 
 
 def _columns_table(cols: SbrColumns) -> pa.Table:
