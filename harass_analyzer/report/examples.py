@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .tally import stable_order
+from ..analysis.columns import stable_order
 
 # Most serious first: examples quote these before plain reminders.
 TAG_SEVERITY = ("violence", "impersonation", "exposure", "legal_threat", "visit_threat", "insult",
@@ -89,7 +89,7 @@ def candidates(body: pa.Array, rows: list[np.ndarray], combos: list[np.ndarray],
     key = who.astype(np.int64) * (int(max(c.max() for c in combos if len(c))) + 1) + np.concatenate(combos)
     group, distinct = pd.factorize(key, sort=True)  # (collector, combination) → dense code in key order
     del key
-    perm = stable_order(group, len(distinct))  # rows grouped by (collector, combination), time order within
+    perm = stable_order(group)  # rows grouped by (collector, combination), time order within
     seg = group[perm].astype(np.int32)  # group of each grouped row
     del group
     starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])

@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 from ..analysis.senders import incoming
 from .examples import EXAMPLES as EXAMPLES_PER_ENTITY
 from .examples import TAG_SEVERITY, candidates, pick_examples, pick_from  # noqa: F401  (public names)
-from .tally import NIGHT_FIRST, Tally, build_tally, count_keys, stable_order
+from ..analysis.columns import key_counts, stable_order
+from .tally import NIGHT_FIRST, Tally, build_tally
 
 WORST_DAYS = 3
 
@@ -232,7 +233,7 @@ def _tag_table(tally: Tally) -> pd.DataFrame:
     key = tally.cp[msgs].astype(np.int64)
     key *= width
     key += tally.tag_codes[msgs]
-    keys, counts = count_keys(key, len(tally.numbers) * width)
+    keys, counts = key_counts(key, len(tally.numbers) * width)
     return pd.DataFrame({"cp": keys // width, "tag": keys % width, "n": counts})
 
 
@@ -244,7 +245,7 @@ def _example_rows(events: pd.DataFrame, tally: Tally, group_codes: list[np.ndarr
     if order is not None:
         msgs = msgs[order]
     cp = tally.cp[msgs]
-    by_cp = stable_order(cp, len(tally.numbers)).astype(np.int32)
+    by_cp = stable_order(cp).astype(np.int32)
     starts = np.searchsorted(cp[by_cp], np.arange(len(tally.numbers) + 1))
     del cp
     pos = tally.rows[msgs]

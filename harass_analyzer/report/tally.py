@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..analysis.columns import DAY_NS, key_counts, mask_eq, stable_order, wall_ns
 from ..analysis.senders import incoming
 
-_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 NIGHT_FIRST = 5  # night examples per collector: only the first few rows of each number can be shown
 CHUNK_ROWS = 1 << 18  # rows per slice where a step needs several int64 temporaries
 
@@ -24,40 +24,6 @@ def codes_of(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     (as `set()` and `==` treat it in the frame-based code this replaces)."""
     found, uniques = pd.factorize(column, use_na_sentinel=False)
     return found.astype(np.int32), np.asarray(uniques, dtype=object)
-
-
-def count_keys(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct keys in ascending order, how often each occurs) of non-negative integer keys below
-    `space`: a bincount when the key space is small, else a hash (pandas factorize), then a sort of the
-    distinct keys only — never a sort of a million keys."""
-    if space <= 4 * len(key) + 4096:
-        counts = np.bincount(key, minlength=space)
-        keys = np.flatnonzero(counts)
-        return keys, counts[keys].astype(np.int64)
-    found, keys = pd.factorize(key, sort=True)
-    return np.asarray(keys, dtype=np.int64), np.bincount(found, minlength=len(keys)).astype(np.int64)
-
-
-def stable_order(codes: np.ndarray, n: int) -> np.ndarray:
-    """np.argsort(codes, kind="stable") for codes in [0, n): as 16-bit keys numpy radix-sorts them in
-    linear time (10× faster than merging a million 32-bit keys)."""
-    if n <= 1 << 16:
-        return np.argsort(codes.astype(np.uint16), kind="stable")
-    return np.argsort(codes, kind="stable")
-
-
-def flags(column: pd.Series, value: str) -> np.ndarray:
-    """column == value as numpy bools (missing is False); str or category columns alike."""
-    return column.eq(value).to_numpy(dtype=bool, na_value=False)
-
-
-def local_clock(local_time: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(local day number since 1970-01-01, local hour) of tz-aware or naive datetimes."""
-    wall = local_time.dt.tz_localize(None) if local_time.dt.tz is not None else local_time
-    values = wall.to_numpy()
-    per_second = _PER_SECOND[np.datetime_data(values.dtype)[0]]
-    seconds = values.view(np.int64) // per_second
-    return seconds // 86_400, (seconds // 3_600) % 24
 
 
 @dataclass
@@ -111,7 +77,7 @@ class Tally:
             key += self.call
             key *= 2
             key += self.collection
-            keys, counts = count_keys(key, len(self.numbers) * width * 4)
+            keys, counts = key_counts(key, len(self.numbers) * width * 4)
             self._daily = pd.DataFrame({"cp": keys // 4 // width, "day": keys // 4 % width + base,
                                         "call": (keys // 2 % 2).astype(bool), "collection": (keys % 2).astype(bool),
                                         "n": counts})
@@ -122,7 +88,7 @@ class Tally:
         where `mask` holds, ascending."""
         where = np.flatnonzero(mask)
         cp = self.cp[where]
-        order = stable_order(cp, len(self.numbers))
+        order = stable_order(cp)
         starts = np.r_[0, np.flatnonzero(np.diff(cp[order])) + 1]
         rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
         return np.sort(where[order[rank < per_number]])
@@ -137,8 +103,8 @@ def build_tally(events: pd.DataFrame, profile, night_hours: tuple[int, int]) -> 
     rows = incoming(narrow.set_axis(pd.RangeIndex(len(events)))).index.to_numpy().astype(np.int32)
     del narrow
     day, hour, night = _clock(events["local_time"], rows, profile, night_hours)
-    call = flags(events["kind"], "call")[rows]
-    collection = flags(events["category"], "collection")[rows]
+    call = mask_eq(events["kind"], "call")[rows]
+    collection = mask_eq(events["category"], "collection")[rows]
     cp_all, numbers = codes_of(events["counterpart"])
     groups, msg_groups = _groups(events, cp_all, numbers, rows[~call & collection])
     cp = cp_all[rows]
@@ -156,7 +122,8 @@ def _clock(local_time: pd.Series, rows: np.ndarray, profile, night_hours: tuple[
     for lo in range(0, len(rows), CHUNK_ROWS):
         hi = lo + CHUNK_ROWS
         part = local_time.take(rows[lo:hi])
-        d, h = local_clock(part)
+        wall = wall_ns(part)
+        d, h = wall // DAY_NS, (wall // 3_600_000_000_000) % 24
         day[lo:hi], hour[lo:hi] = d, h
         if profile is not None:
             night[lo:hi] = profile.is_disallowed(part).to_numpy(dtype=bool)
