@@ -30,11 +30,15 @@ def incoming(events: pd.DataFrame) -> pd.DataFrame:
     ref, columns, cached = _INCOMING_CACHE
     if ref is not None and ref() is events and columns == tuple(events.columns):
         return cached
-    is_msg = events["kind"].ne("call")
-    received = ~is_msg | events["msg_status"].isin(["received", "unknown"])
-    result = events.loc[events["direction"].eq("in") & received]
+    result = events.loc[incoming_mask(events)]
     _INCOMING_CACHE[:] = [weakref.ref(events), tuple(events.columns), result]
     return result
+
+
+def incoming_mask(events: pd.DataFrame) -> np.ndarray:
+    """The rows `incoming` selects, as numpy bools (missing values count as not incoming)."""
+    is_call = mask_eq(events["kind"], "call")
+    return mask_eq(events["direction"], "in") & (is_call | mask_isin(events["msg_status"], ["received", "unknown"]))
 
 
 def night_mask(local_time: pd.Series, night_start: int = 22, night_end: int = 8) -> pd.Series:
@@ -69,8 +73,7 @@ def sender_summary(events: pd.DataFrame, night: pd.Series | None = None) -> pd.D
     # is then a bincount or a small per-(number, day) table, with no copy of the event frame.
     is_call = mask_eq(events["kind"], "call")
     cp_all, numbers = codes(events["counterpart"])
-    keep = np.flatnonzero(mask_eq(events["direction"], "in") & (cp_all >= 0)  # groupby drops a missing number
-                          & (is_call | mask_isin(events["msg_status"], ["received", "unknown"])))
+    keep = np.flatnonzero(incoming_mask(events) & (cp_all >= 0))  # groupby drops a missing number
     if len(keep) == 0:
         return pd.DataFrame(columns=SENDER_COLUMNS)
     n, cp = len(numbers), cp_all[keep]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.columns import DAY_NS, key_counts, mask_eq, stable_order, wall_ns
-from ..analysis.senders import incoming
+from ..analysis.senders import incoming_mask
 
 NIGHT_FIRST = 5  # night examples per collector: only the first few rows of each number can be shown
 CHUNK_ROWS = 1 << 18  # rows per slice where a step needs several int64 temporaries
@@ -97,11 +97,7 @@ class Tally:
 def build_tally(events: pd.DataFrame, profile, night_hours: tuple[int, int]) -> Tally:
     """One pass over the columns the report reads; `profile` (rules.RuleProfile or None) decides the
     disallowed hours, else `night_hours` (start, end)."""
-    # incoming() is the one definition of incoming contact; given only its three columns as categories, the
-    # rows it selects cost a few MB of codes instead of copies of three million-row text columns.
-    narrow = pd.DataFrame({c: events[c].astype("category") for c in ("kind", "direction", "msg_status")})
-    rows = incoming(narrow.set_axis(pd.RangeIndex(len(events)))).index.to_numpy().astype(np.int32)
-    del narrow
+    rows = np.flatnonzero(incoming_mask(events)).astype(np.int32)  # the one definition of incoming contact
     day, hour, night = _clock(events["local_time"], rows, profile, night_hours)
     call = mask_eq(events["kind"], "call")[rows]
     collection = mask_eq(events["category"], "collection")[rows]
