@@ -2,8 +2,9 @@
 
 The app writes a declaration, a comment, the root start tag, one record per line (MMS over a few lines)
 and the root end tag. For a line that holds only literal text (no `&`, no control character, tab or CR)
-the attribute values are exactly the bytes between its quotes, so they are cut out for all lines at once
-with Arrow string kernels (C++) — about a third of the CPU of walking the document with lxml. Every
+the attribute values are exactly the bytes between its quotes, so they are cut out for all lines at once:
+numpy finds the newlines, quotes and `<` of a chunk in one pass, checks each line against the chunk's
+usual attribute layout on those positions, and the values become Arrow string views of the chunk. Every
 other record (a line with a character reference, an attribute layout other than the chunk's usual one,
 an MMS element) goes through the ordinary lxml record loop (sbr_records.parse_records), so its text is
 exactly what the lxml path gives. Lines are numbered by counting them, so `source_ref` is exact.
@@ -25,9 +26,10 @@ from lxml import etree
 
 from .sbr_records import SbrColumns, parse_records
 
-CHUNK = 32 << 20
+CHUNK = 8 << 20  # small enough for glibc to reuse its heap between chunks (fewer page faults)
 LINE_LIMIT = 1 << 20  # longer lines carry media: the streaming lxml parse drops it without holding it
-_RECORD_START = r"^[ \t]*<(?:sms|call)[ \t/>]"
+_RECORD_START = r"^[ \t]*<(?:sms|call)[ \t/>]"  # what _record_lines checks with numpy
+MAX_INDENT = 16  # longer runs of leading blanks are checked by RE2 instead
 _NAME = r"[A-Za-z_][A-Za-z0-9_.\-]*"
 _FIRST_SEGMENT = re.compile(rf"^[ \t]*<(sms|call) ({_NAME})=$")
 _NAME_SEGMENT = re.compile(rf"^ ({_NAME})=$")
@@ -38,9 +40,9 @@ _ROOT_START = re.compile(rf'^<(smses|calls)(?: {_NAME}="[^"<&]*")* ?>$')
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MMS_START = re.compile(rf'^<mms(?: {_NAME}="[^"<]*")* ?(/?)>$')
 _PAD = bytes(16)
-_BYTE_CLASS = np.zeros(256, dtype=np.uint8)  # 1 newline, 2 quote, 3 needs XML decoding, 4 maybe U+FFFE/F
+_BYTE_CLASS = np.zeros(256, dtype=np.uint8)  # 1 newline, 2 quote, 3 needs XML decoding, 4 maybe U+FFFE/F, 5 <
 _BYTE_CLASS[[b for b in range(32) if b != 10] + [ord("&")]] = 3
-_BYTE_CLASS[[10, 34, 0xEF]] = [1, 2, 4]
+_BYTE_CLASS[[10, 34, 0xEF, 60]] = [1, 2, 4, 5]
 _BYTE_CLASS_TABLE = _BYTE_CLASS.tobytes()
 _FIELDS = {"sms": {"date": "date", "addr": "address", "typ": "type", "body": "body", "name": "contact_name"},
            "call": {"date": "date", "addr": "number", "typ": "type", "dur": "duration", "name": "contact_name",
@@ -125,6 +127,7 @@ def _chunk(block: bytes, cut: int, state: _State, cols: SbrColumns, lines_before
     quotes = marks[kinds == 2]
     odd = marks[kinds == 3]
     ef = marks[kinds == 4]
+    opens = marks[kinds == 5]
     odd = np.concatenate([odd, ef[(padded[ef + 1] == 0xBF) & (padded[ef + 2] >= 0xBE)]])
     offsets = np.empty(len(newlines) + 1, dtype=np.int32)
     offsets[0] = 0
@@ -133,7 +136,12 @@ def _chunk(block: bytes, cut: int, state: _State, cols: SbrColumns, lines_before
         raise NotSimple("line too long")
     lines = pa.StringArray.from_buffers(len(newlines), pa.py_buffer(offsets), pa.py_buffer(block))
     lines.validate(full=True)  # UTF-8 (ArrowInvalid otherwise: the lxml path decodes other encodings)
-    is_record = pc.match_substring_regex(lines, _RECORD_START).to_numpy(zero_copy_only=False)
+    first = _first_nonblank(padded, offsets[:-1])
+    words = _words(block)
+    is_record = _record_lines(words, first)
+    deep = np.flatnonzero(first < 0)
+    if len(deep):  # deeply indented lines: RE2 decides
+        is_record[deep] = pc.match_substring_regex(lines.take(deep), _RECORD_START).to_numpy(zero_copy_only=False)
     needs_xml = np.zeros(len(newlines), dtype=bool)
     needs_xml[np.searchsorted(newlines, odd)] = True
     blocks, open_from = _structure(lines, is_record, state)
@@ -144,7 +152,8 @@ def _chunk(block: bytes, cut: int, state: _State, cols: SbrColumns, lines_before
     literal = is_record & ~needs_xml
     first_literal = np.flatnonzero(literal)[:1]
     first_line = lines[int(first_literal[0])].as_py() if len(first_literal) else None
-    fast, unfit = _fast_rows(block, padded, quotes, lines, offsets, literal, first_line, lines_before)
+    where = _Marks(words, offsets, first, quotes, opens)
+    fast, unfit = _fast_rows(block, where, literal, first_line, lines_before)
     slow = np.union1d(np.flatnonzero(is_record & needs_xml), unfit)
     tables = [fast]
     if len(slow):  # record lines needing XML decoding, one record per line
@@ -218,8 +227,58 @@ def _no_records(records: np.ndarray, lo: int, hi: int) -> None:
         raise NotSimple("a record outside the root element or inside an MMS element")
 
 
-def _fast_rows(block: bytes, padded: np.ndarray, quotes: np.ndarray, lines: pa.StringArray,
-               offsets: np.ndarray, mask: np.ndarray, first_line: str | None,
+def _words(block: bytes) -> np.ndarray:
+    """The 8 bytes starting at each position of the (padded) block, as little-endian integers: a view, so
+    checking or copying up to 8 bytes at a million positions is one gather, not a million slices."""
+    return np.ndarray(shape=(len(block) - 7,), dtype="<u8", buffer=block, strides=(1,))
+
+
+def _spells(words: np.ndarray, at: np.ndarray, text: bytes) -> np.ndarray:
+    """Whether the bytes at each position spell `text` (positions near the end are clipped: callers
+    check lengths as well, so a clipped row never passes on the bytes alone)."""
+    ok = np.ones(len(at), dtype=bool)
+    for k in range(0, len(text), 8):
+        piece = text[k:k + 8]
+        got = words[np.minimum(at + k, len(words) - 1)]
+        ok &= (got & np.uint64((1 << 8 * len(piece)) - 1)) == np.uint64(int.from_bytes(piece, "little"))
+    return ok
+
+
+class _Marks:
+    """Where a chunk's lines start and end, their first non-blank byte, and the quotes and `<` in it."""
+
+    def __init__(self, words: np.ndarray, offsets: np.ndarray, first: np.ndarray, quotes: np.ndarray,
+                 opens: np.ndarray) -> None:
+        self.words, self.offsets, self.first, self.quotes, self.opens = words, offsets, first, quotes, opens
+
+
+def _first_nonblank(padded: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Position of each line's first byte that is not a space or tab (its newline for a blank line);
+    -1 where the run of blanks is longer than MAX_INDENT (such lines are matched by RE2 instead)."""
+    first = starts.astype(np.int64)
+    active = np.arange(len(first))
+    for _ in range(MAX_INDENT):
+        byte = padded[first[active]]
+        active = active[(byte == 32) | (byte == 9)]
+        if not len(active):
+            return first
+        first[active] += 1
+    first[active] = -1
+    return first
+
+
+def _record_lines(words: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Lines that match _RECORD_START: blanks, then `<sms` or `<call`, then a blank, `/` or `>` (lines
+    whose `first` is -1 get an arbitrary answer: the caller asks RE2 about them)."""
+    head = words[np.maximum(first, 0)]
+    after_sms, after_call = (head >> np.uint64(32)) & np.uint64(0xFF), (head >> np.uint64(40)) & np.uint64(0xFF)
+    ends = np.array([32, 9, 47, 62], dtype=np.uint64)  # blank, tab, / and >
+    sms = _spells(words, np.maximum(first, 0), b"<sms") & np.isin(after_sms, ends)
+    call = _spells(words, np.maximum(first, 0), b"<call") & np.isin(after_call, ends)
+    return sms | call
+
+
+def _fast_rows(block: bytes, marks: _Marks, mask: np.ndarray, first_line: str | None,
                lines_before: int) -> tuple[pa.Table, np.ndarray]:
     """Record lines of literal text in the chunk's usual attribute layout (that of `first_line`): their
     values are the bytes between quotes, taken as string views of the chunk (no per-line work in Python).
@@ -229,13 +288,8 @@ def _fast_rows(block: bytes, padded: np.ndarray, quotes: np.ndarray, lines: pa.S
     if layout is None or not len(index):
         return _empty(), index
     tag, names = layout
-    # The exact layout, checked by Arrow's RE2 in one pass: these names in this order, quoted values
-    # without `<` (and, by the mask, without `&` or control characters), closed on the same line.
-    pattern = f"^ *<{tag} " + " ".join(f'{re.escape(n)}="[^"<]*"' for n in names) + " ?/>\n$"
-    fits = mask & pc.match_substring_regex(lines, pattern).to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(fits)
-    first_quote = np.searchsorted(quotes, offsets[rows])
-    q = quotes[first_quote[:, None] + np.arange(2 * len(names))]
+    fits, q = _fitting(marks, index, tag, names)
+    rows = index[fits]
     column = {}
     for field, kind in SbrColumns.TYPES.items():
         attr = _FIELDS[tag].get(field)
@@ -245,25 +299,48 @@ def _fast_rows(block: bytes, padded: np.ndarray, quotes: np.ndarray, lines: pa.S
             column[field] = pa.array(rows + lines_before + 1, kind)
         elif attr in names:
             j = names.index(attr)
-            column[field] = pc.cast(_views(block, padded, q[:, 2 * j] + 1, q[:, 2 * j + 1]), kind)
+            column[field] = pc.cast(_views(block, marks.words, q[:, 2 * j] + 1, q[:, 2 * j + 1]), kind)
         else:
             column[field] = pa.nulls(len(rows), kind)
-    return pa.Table.from_arrays(list(column.values()), names=list(column)), index[~fits[index]]
+    return pa.Table.from_arrays(list(column.values()), names=list(column)), index[~fits]
 
 
-def _views(block: bytes, padded: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+def _fitting(marks: _Marks, index: np.ndarray, tag: str, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the lines `index` are exactly `^ *<tag n1="v1" n2="v2" … ?/>\\n$` with values free of `"`
+    and `<` (the lines are literal: no tab, `&` or control character), and the quote positions of those
+    that are (one row each, 2 per attribute). Checked on the byte marks: the quote count, the one `<`,
+    then the bytes between the quotes."""
+    line_start, line_end = marks.offsets[index], marks.offsets[index + 1]  # line_end: after its newline
+    first_quote = np.searchsorted(marks.quotes, line_start)
+    quote_count = np.searchsorted(marks.quotes, line_end) - first_quote
+    open_count = np.searchsorted(marks.opens, line_end) - np.searchsorted(marks.opens, line_start)
+    fits = (quote_count == 2 * len(names)) & (open_count == 1)
+    q = marks.quotes[first_quote[fits, None] + np.arange(2 * len(names))]
+    head = f"<{tag} {names[0]}=".encode()
+    at = marks.first[index[fits]]
+    ok = (at >= 0) & (q[:, 0] == at + len(head)) & _spells(marks.words, at, head)
+    for j in range(1, len(names)):
+        between = f" {names[j]}=".encode()
+        ok &= (q[:, 2 * j] == q[:, 2 * j - 1] + 1 + len(between)) & _spells(marks.words, q[:, 2 * j - 1] + 1, between)
+    tail = line_end[fits] - q[:, -1] - 1
+    ok &= ((tail == 3) & _spells(marks.words, q[:, -1] + 1, b"/>\n")) | ((tail == 4) & _spells(marks.words, q[:, -1] + 1, b" />\n"))
+    fits[fits] = ok
+    return fits, q[ok]
+
+
+_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(9)], dtype=np.uint64)  # mask of the k low bytes
+
+
+def _views(block: bytes, words: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
     """Arrow string views of block[start:end): 16 bytes each, the length then either the string itself
-    (up to 12 bytes, zero-padded) or its first 4 bytes, buffer 0 and the offset."""
-    n = len(starts)
-    lengths = (ends - starts).astype(np.int32)
-    views = np.zeros((n, 4), dtype=np.int32)
-    views[:, 0] = lengths
-    first12 = np.lib.stride_tricks.sliding_window_view(padded, 12)[starts]
-    views.view(np.uint8).reshape(n, 16)[:, 4:] = first12 * (np.arange(12) < lengths[:, None])
-    long = lengths > 12
-    views[long, 2] = 0
-    views[long, 3] = starts[long]
-    return pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), pa.py_buffer(block)])
+    (up to 12 bytes, zero-padded) or its first 4 bytes, buffer 0 and the offset (little-endian words)."""
+    lengths = (ends - starts).astype(np.int64)
+    views = np.empty((len(starts), 2), dtype="<u8")
+    prefix = words[starts] & _LOW_BYTES[np.minimum(lengths, 4)]
+    views[:, 0] = lengths.astype(np.uint64) | (prefix << np.uint64(32))
+    views[:, 1] = np.where(lengths > 12, starts.astype(np.uint64) << np.uint64(32),
+                           words[starts + 4] & _LOW_BYTES[np.clip(lengths - 4, 0, 8)])
+    return pa.Array.from_buffers(pa.string_view(), len(starts), [None, pa.py_buffer(views), pa.py_buffer(block)])
 
 
 def _layout(first_line_parts: list[str]) -> tuple[str, list[str]] | None:

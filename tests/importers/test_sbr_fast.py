@@ -89,6 +89,15 @@ def test_bodies_that_need_xml_decoding_agree(tmp_path: Path, body: str) -> None:
     lambda r: r.replace("  <sms", "\t<sms"),                 # tab indentation
     lambda r: r.replace('"', "'"),                           # single quotes
     lambda r: r.replace(' locked', '\n locked'),             # record over two lines
+    lambda r: r.replace(' read=', ' type='),                 # a repeated attribute of the same length
+    lambda r: r.replace(' read=', ' reed='),                 # another name of the same length
+    lambda r: r.replace(' />', '/>'),                        # closed without the space
+    lambda r: r.replace(' />', '  />'),                      # closed after two spaces
+    lambda r: r.replace('  <sms', ' ' * 20 + '<sms'),        # deep indentation
+    lambda r: r.replace('<sms ', '<smsx '),                  # another element
+    lambda r: r.replace('<sms ', '<sms\t'),                  # a tab after the name
+    lambda r: r.replace('protocol="0"', 'protocol="0"x'),    # text glued to a value
+    lambda r: r.replace('protocol=', 'pro ocol='),            # a broken first name (XML error)
 ])
 def test_odd_lines_agree_or_step_aside(tmp_path: Path, change) -> None:
     records = [SMS.format(a="95511", d=1700000000000 + i, b=f"第{i}条", n="张三") for i in range(8)]
@@ -137,3 +146,21 @@ def test_mutated_documents_agree_or_step_aside(tmp_path: Path, edits) -> None:
     for at, text in sorted(edits, reverse=True):
         data[at:at + 1] = text
     assert_same_or_declined(write(tmp_path, bytes(data)))
+
+
+LINES = [SMS.format(a=f"1380013800{i}", d=1700000000000 + i, b=f"第{i}条 x", n="(Unknown)") for i in range(5)] + [
+    '  <call number="95511" duration="12" date="1700000010000" type="1" presentation="1" />']
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, len(LINES) - 1), st.integers(0, 300), st.integers(0, 2), st.sampled_from(
+    [" ", "", "<", '"', "=", "a", "/", ">", "\t", 'x="1"', " " * 17, "s", "中", "/>", " />", "sms", "call"])),
+    min_size=1, max_size=3))
+def test_edited_record_lines_agree_or_step_aside(tmp_path: Path, edits) -> None:
+    """Edits inside the record lines (names, quotes, closings, indentation): the layout check must send
+    every line that is not exactly the usual layout to lxml."""
+    lines = list(LINES)
+    for k, at, width, text in edits:
+        at = min(at, len(lines[k]))
+        lines[k] = lines[k][:at] + text + lines[k][at + width:]
+    assert_same_or_declined(write(tmp_path, doc(*lines)))
