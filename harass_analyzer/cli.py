@@ -199,9 +199,27 @@ def eval_classifier(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="harass-analyzer")
+    """Console-script entry point. Ends the process without the interpreter's teardown: after a run over
+    a million events, freeing every cached object one by one takes about half a second and gains nothing.
+    Exit handlers still run and the output streams are flushed first."""
+    import atexit
+
+    try:
+        app(prog_name="harass-analyzer")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what SystemExit does with a message
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said there
+            pass
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

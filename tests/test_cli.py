@@ -128,3 +128,23 @@ def test_python_m_entry_point(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "harass_analyzer", "--version"], capture_output=True,
                             text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert result.returncode == 0 and "harass-analyzer" in result.stdout
+
+
+def test_console_entry_point_exit_codes(tmp_path: Path) -> None:
+    """main() ends the process itself (no interpreter teardown): output must still arrive in full, the
+    bundle must be complete and the exit code must be the command's."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    code = "from harass_analyzer.cli import main; main()"
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", code, "analyze", str(SAMPLE), "-o", str(out)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"wrote {out}:") and done.stdout.endswith("(see import_issues.csv)\n")
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    failed = subprocess.run([sys.executable, "-c", code, "analyze", str(tmp_path / "missing"), "-o",
+                             str(tmp_path / "o2")], capture_output=True, text=True, env=env)
+    assert failed.returncode == 1 and failed.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'missing'}: no such file or folder"]
+    usage = subprocess.run([sys.executable, "-c", code, "no-such-command"], capture_output=True, text=True,
+                           env=env)
+    assert usage.returncode == 2
