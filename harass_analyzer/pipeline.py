@@ -130,8 +130,12 @@ def discover(paths: Iterable[str | Path], issues: IssueLog) -> list[tuple[Path, 
 
 def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, column_map: dict | None,
               progress: Callable[[Path], None] | None,
-              while_waiting: Callable[[], None] | None = None) -> tuple[pd.DataFrame, list[InputRecord]]:
+              while_waiting: Callable[[], None] | None = None
+              ) -> tuple[pd.DataFrame, list[InputRecord], list[tuple[int, int, object]]]:
+    """Read every input: (raw frame, inputs, and (first raw row, rows, handle) of each file whose parse
+    workers go on computing the classifier's templates: `_known_templates` collects them)."""
     frames = []
+    kept: list[tuple[int, int, object]] = []
     inputs = []
     contexts = [ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map) for path, _ in found]
     evidence = [imp.evidence_files(path) for path, imp in found]
@@ -153,7 +157,10 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
                      for f, (size, _) in zip(evidence[index], stats[index])]
             before = len(issues)
             if index in started:
-                frame = imp.read(path, contexts[index], started=started.pop(index))
+                handle = started.pop(index)
+                kept.append((index, 0, handle))
+                frame = imp.read(path, contexts[index], started=handle)
+                kept[-1] = (index, len(frame), handle)
             else:
                 frame = imp.read(path, contexts[index])
             rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame),
@@ -169,9 +176,15 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
                 after = Path(entry["path"]).stat()
                 if (after.st_size, after.st_mtime_ns) != before_stat:
                     raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
+    except BaseException:
+        for _, _, handle in kept:
+            handle.cancel()
+        raise
     finally:
         for handle in started.values():  # an error elsewhere: stop the workers, remove their files
             handle.cancel()
+    first_row = np.cumsum([0] + [len(f) for f in frames])
+    kept = [(int(first_row[index]), rows, handle) for index, rows, handle in kept]
     frames = [f for f in frames if len(f)]
     raw = pd.concat(frames, ignore_index=True) if frames else empty_raw_frame().assign(_input=0)
     for col, default in OPTIONAL_RAW_DEFAULTS.items():
@@ -179,7 +192,28 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
             raw[col] = default
         else:
             raw[col] = raw[col].fillna(default)
-    return raw, inputs
+    return raw, inputs, kept
+
+
+def _known_templates(raw_rows: np.ndarray, raw_count: int, pending: list[tuple[int, int, object]]):
+    """The templates parse workers computed, as classify_events' `known` for the events whose raw rows
+    are `raw_rows`; None when there are none (a worker failed: the classifier then does it all)."""
+    import pyarrow as pa
+
+    code_of_raw = np.full(raw_count, -1, dtype=np.int64)
+    dictionaries, count = [], 0
+    for first, rows, handle in pending:
+        got = handle.templates()
+        if got is None or len(got[0]) != rows:
+            continue
+        code_of_raw[first:first + rows] = got[0] + count
+        dictionaries.append(got[1])
+        count += len(got[1])
+    if not dictionaries:
+        return None
+    codes = code_of_raw[raw_rows]
+    mask = codes >= 0
+    return mask, codes[mask], pa.chunked_array(dictionaries, type=pa.large_string()).combine_chunks()
 
 
 def _drop_implausible_times(raw: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
@@ -264,22 +298,29 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
     # While worker processes parse a large export, the classifier loads its dictionary (~1 s) meanwhile
     # (and whatever else the caller wants ready: `while_waiting`).
-    raw, inputs = _read_all(found, issues, tz, column_map, progress,
-                            while_waiting=while_waiting or getattr(classifier, "warm_up", None))
-    raw = _drop_implausible_times(raw, issues)
-    raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
-    events, merged = merge_duplicates(raw)
-    del raw  # the merged frame shares its columns (copy-on-write); nothing else may keep them alive
-    for idx, count in merged.items():
-        inputs[int(idx)].merged = int(count)
-    events = sort_by_time(events)
-    width = max(6, len(str(len(events))))
-    ids = pd.Series(np.arange(1, len(events) + 1)).astype("str").str.zfill(width)
-    events.insert(0, "event_id", ("E" + ids).to_numpy())
-    events["local_time"] = local_times(events["ts_ms"], tz)
-    events["timestamp"] = iso_strings(events["local_time"])
-    events = classify_events(events, classifier)
-    events = events.drop(columns=["_input"])
+    raw, inputs, pending = _read_all(found, issues, tz, column_map, progress,
+                                     while_waiting=while_waiting or getattr(classifier, "warm_up", None))
+    try:
+        raw_count = len(raw)
+        raw["_raw_row"] = np.arange(raw_count)  # ties rows to the templates parse workers compute meanwhile
+        raw = _drop_implausible_times(raw, issues)
+        raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
+        events, merged = merge_duplicates(raw)
+        del raw  # the merged frame shares its columns (copy-on-write); nothing else may keep them alive
+        for idx, count in merged.items():
+            inputs[int(idx)].merged = int(count)
+        events = sort_by_time(events)
+        width = max(6, len(str(len(events))))
+        ids = pd.Series(np.arange(1, len(events) + 1)).astype("str").str.zfill(width)
+        events.insert(0, "event_id", ("E" + ids).to_numpy())
+        events["local_time"] = local_times(events["ts_ms"], tz)
+        events["timestamp"] = iso_strings(events["local_time"])
+        known = _known_templates(events["_raw_row"].to_numpy(), raw_count, pending) if pending else None
+        events = classify_events(events, classifier, known=known)
+    finally:
+        for _, _, handle in pending:
+            handle.cancel()
+    events = events.drop(columns=["_input", "_raw_row"])
     return LoadResult(events=events, issues=issues.issues, inputs=inputs, tz=tz,
                       duplicates_merged=int(merged.sum()))
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .lexicon import CONTEXT_TAG, NONE_TAG, TAGS, Entry, default_lexicon_files, default_variant_files
 from .lexicon import merge, read_lexicon
-from .distinct import template_codes
+from .distinct import arrow_codes, template_codes
 from .normalize import Normalizer, mask_names, mask_names_arrow
 
 # Official short numbers: court (12368), procuratorate (12309), police (110, 12110), anti-fraud
@@ -32,6 +32,16 @@ RESULT_COLUMNS = ["category", "tags", "matched_terms", "score"]
 _JOIN = ";"
 _FUNCTION_CHARS = re.compile(r"[你您他她其我的了]")
 MAX_CLASSIFIED_CHARS = 20_000
+# The template stages that run on Arrow arrays (before the normalizer, which runs per distinct template).
+ARROW_STAGES = [(mask_names, mask_names_arrow)]
+
+
+def arrow_template_codes(texts: "pa.ChunkedArray") -> tuple[np.ndarray, "pa.Array"]:
+    """The Arrow stages of the classifier's templates over a text column: (codes, dictionary), the
+    `known` of result_table for those texts. Parse workers run it on the bodies they read."""
+    return arrow_codes(texts, MAX_CLASSIFIED_CHARS, [arrow for _, arrow in ARROW_STAGES])
+
+
 # Loading jieba's dictionary takes ~1 s: one tokenizer per vocabulary per process, shared by classifiers.
 _TOKENIZERS: dict[tuple[str, ...], "jieba.Tokenizer"] = {}
 _JIEBA_BLOCK = jieba.re_han_default  # the runs jieba.cut segments independently
@@ -123,18 +133,20 @@ class KeywordClassifier:
         return pd.DataFrame({name: pd.Series(np.array(values, dtype=dtypes[name])[codes], dtype=dtypes[name],
                                              copy=False) for name, values in table.items()})
 
-    def result_table(self, texts: Iterable[object], senders: Iterable[object] | None = None
+    def result_table(self, texts: Iterable[object], senders: Iterable[object] | None = None,
+                     known: tuple[np.ndarray, np.ndarray, "pa.Array"] | None = None
                      ) -> tuple[np.ndarray, dict[str, list]]:
         """Per text, its row in a small table of distinct results (one list per RESULT_COLUMNS name).
 
         Lets a caller build the result columns with one take each instead of one Python object per text.
+        `known`: (mask, codes, dictionary) from `arrow_template_codes` for some of the texts.
         """
         if not hasattr(self, "entries_"):
             self.fit()
         # Only a text's head is classified: an SMS is short, and a crafted 10 MB body would keep jieba
         # busy for half a minute (the body itself is kept whole in the event table).
-        codes, distinct = template_codes(texts, MAX_CLASSIFIED_CHARS,
-                                         [(mask_names, mask_names_arrow), self.normalizer_.normalize])
+        codes, distinct = template_codes(texts, MAX_CLASSIFIED_CHARS, [*ARROW_STAGES, self.normalizer_.normalize],
+                                         known=known)
         results = [self.classify_normalized(text) for text in distinct]
         table = {name: [r[i] for r in results] for i, name in enumerate(RESULT_COLUMNS)}
         if senders is not None:

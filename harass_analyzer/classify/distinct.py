@@ -25,21 +25,29 @@ Stage = Callable[[str], str]
 ArrowStage = Callable[[pa.Array], pa.Array]
 
 
-def template_codes(texts: Iterable[object], max_chars: int, stages: Sequence[Stage | tuple[Stage, ArrowStage]]
-                   ) -> tuple[np.ndarray, list[str]]:
+def template_codes(texts: Iterable[object], max_chars: int, stages: Sequence[Stage | tuple[Stage, ArrowStage]],
+                   known: tuple[np.ndarray, np.ndarray, pa.Array] | None = None) -> tuple[np.ndarray, list[str]]:
     """Per text, its index into the returned distinct texts (after every stage); non-strings count as "".
 
     A stage is a str → str function, or a pair (function, the same on an Arrow string array): leading
     pairs run in Arrow while the texts are still there.
+
+    `known` = (mask over texts, codes, dictionary): for the masked texts, the result of `arrow_codes`
+    with these leading Arrow stages, computed elsewhere (the parse workers of a large export do it while
+    this process sorts); only the other texts go through the Arrow stages here.
     """
     pending = [stage if isinstance(stage, tuple) else (stage, None) for stage in stages]
+    leading = []  # the pairs that can run in Arrow
+    while pending and pending[0][1] is not None:
+        leading.append(pending.pop(0))
+    arrow_stages = [arrow for _, arrow in leading]
     column = _as_arrow(texts)
     if column is not None:
-        codes, dictionary = _digit_masked_distinct(column, max_chars)
+        if known is None:
+            codes, dictionary = arrow_codes(column, max_chars, arrow_stages)
+        else:
+            codes, dictionary = _with_known(column, max_chars, arrow_stages, known)
         del column
-        while pending and pending[0][1] is not None:
-            step, dictionary = _dictionary_encode(pending.pop(0)[1](dictionary))
-            codes = step[codes]
         current = dictionary.to_pylist()
         del dictionary
         pa.default_memory_pool().release_unused()  # hash tables freed above: give the pages back to the OS
@@ -47,10 +55,37 @@ def template_codes(texts: Iterable[object], max_chars: int, stages: Sequence[Sta
         codes, uniques = _python_distinct(texts)
         step, current = _factorize([_DIGIT_RUNS.sub("0", u[:max_chars]) for u in uniques])
         codes = step[codes]
+        pending = leading + pending  # all in Python
     for stage, _ in pending:
         step, current = _factorize([stage(u) for u in current])
         codes = step[codes]
     return codes, current
+
+
+def arrow_codes(column: pa.ChunkedArray, max_chars: int, arrow_stages: Sequence[ArrowStage]
+                ) -> tuple[np.ndarray, pa.Array]:
+    """Codes into the distinct texts after `max_chars`, digit masking and each Arrow stage (null → "")."""
+    codes, dictionary = _digit_masked_distinct(column, max_chars)
+    for stage in arrow_stages:
+        step, dictionary = _dictionary_encode(stage(dictionary))
+        codes = step[codes]
+    return codes, dictionary
+
+
+def _with_known(column: pa.ChunkedArray, max_chars: int, arrow_stages: Sequence[ArrowStage],
+                known: tuple[np.ndarray, np.ndarray, pa.Array]) -> tuple[np.ndarray, pa.Array]:
+    mask, known_codes, known_dictionary = known
+    rest = np.flatnonzero(~mask)
+    if len(rest):
+        rest_codes, rest_dictionary = arrow_codes(column.take(rest), max_chars, arrow_stages)
+    else:
+        rest_codes, rest_dictionary = np.zeros(0, dtype=np.intp), pa.array([], type=pa.large_string())
+    step, dictionary = _dictionary_encode(pa.chunked_array(  # one entry per distinct text of both
+        [known_dictionary.cast(pa.large_string()), rest_dictionary.cast(pa.large_string())], type=pa.large_string()))
+    codes = np.empty(len(mask), dtype=np.intp)
+    codes[mask] = step[known_codes]
+    codes[rest] = step[rest_codes + len(known_dictionary)]
+    return codes, dictionary
 
 
 def _as_arrow(texts: Iterable[object]) -> pa.ChunkedArray | None:

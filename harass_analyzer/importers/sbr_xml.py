@@ -42,10 +42,13 @@ class SbrXmlImporter(Importer):
 
     def read(self, path: Path, ctx: ReadContext, started=None) -> pd.DataFrame:
         source = ctx.source_name or str(path)
-        if started is None:
+        owned = started is None  # a handle passed in stays the caller's (its workers go on: templates)
+        if owned:
             started = self.start_read(path, ctx)
         if started is not None:
             table = started.result(ctx.issues.add)
+            if owned:
+                started.cancel()
             if table is not None:
                 return raw_frame_from_arrow(table)
         cols = SbrColumns()

@@ -37,6 +37,7 @@ MIN_RECORDS = 200_000  # estimated from the first SAMPLE_BYTES
 SAMPLE_BYTES = 8 << 20
 _RECORD_START = re.compile(rb"<(?:sms|mms|call)[\s/>]")
 WORKER = "harass_analyzer.xmlscan.sbr_worker"
+COLUMNS_DONE = "columns"  # the line a worker writes on stdout once its part's columns are written
 
 
 def cut_points(path: Path, size: int, parts: int) -> list[int]:
@@ -63,20 +64,55 @@ class PendingParse:
         self._tmp = tempfile.mkdtemp(prefix="harass-parse-")
         bounds = [0, *cuts, size]
         self._procs = []
+        self._rows = 0
         for i in range(len(bounds) - 1):
             job = {"path": str(path), "start": bounds[i], "end": bounds[i + 1], "root": root, "first": i == 0,
                    "last": i == len(bounds) - 2, "source": source, "fmt": fmt,
-                   "out": str(Path(self._tmp) / f"part{i}")}
+                   "out": str(Path(self._tmp) / f"part{i}"), "templates": True}
             job_file = Path(self._tmp) / f"part{i}.job.json"
             job_file.write_text(json.dumps(job), encoding="utf-8")
             self._procs.append(subprocess.Popen([sys.executable, "-m", WORKER, str(job_file)],
-                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
 
     def result(self, add_issue: Callable[[str, str, str], None]) -> pa.Table | None:
         """The file's raw columns, or None when the ordinary parse must be used; worker issues go to
-        add_issue(source_file, source_ref, reason)."""
+        add_issue(source_file, source_ref, reason). After a table, the workers go on computing the
+        bodies' templates: the caller then calls `templates()` or `cancel()`."""
         try:
-            return self._collect(add_issue)
+            table = self._collect(add_issue)
+        except BaseException:
+            self.cancel()
+            raise
+        if table is None:
+            self.cancel()
+        else:
+            self._rows = table.num_rows
+        return table
+
+    def templates(self) -> tuple["np.ndarray", pa.Array] | None:
+        """The classifier's Arrow template stages over the file's bodies (classify.arrow_template_codes):
+        one code per row of the table `result()` gave, and the distinct templates; None when a worker
+        could not compute them (the caller then does it itself). Stops the workers either way."""
+        import numpy as np  # not at module level: prestart runs before the heavy imports
+
+        try:
+            if not self._rows or any(p.wait() != 0 for p in self._procs):
+                return None
+            codes, dictionaries, count = [], [], 0
+            for i in range(len(self._procs)):
+                part = Path(self._tmp) / f"part{i}"
+                if not part.with_suffix(".tdict.arrow").exists():
+                    continue  # a part without records
+                dictionary = _read_column(part.with_suffix(".tdict.arrow"))
+                codes.append(_read_column(part.with_suffix(".tcodes.arrow")).to_numpy() + count)
+                dictionaries.append(dictionary)
+                count += len(dictionary)
+            joined = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+            if len(joined) != self._rows:
+                return None
+            return joined, pa.chunked_array(dictionaries, type=pa.large_string()).combine_chunks()
+        except (OSError, pa.ArrowException):
+            return None
         finally:
             self.cancel()
 
@@ -85,11 +121,15 @@ class PendingParse:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def _collect(self, add_issue: Callable[[str, str, str], None]) -> pa.Table | None:
-        if any(p.wait() != 0 for p in self._procs):
-            return None  # an XML break (or a worker that could not run): the one-process parse takes over
+        # Each worker says on stdout when its columns are written (it then goes on with the templates);
+        # one that ends without saying so broke (an XML break, or it could not run).
+        if any(p.stdout.readline().strip() != COLUMNS_DONE.encode() for p in self._procs):
+            return None  # the one-process parse takes over
         metas = [json.loads((Path(self._tmp) / f"part{i}.json").read_text(encoding="utf-8"))
                  for i in range(len(self._procs))]
         for i, meta in enumerate(metas):
@@ -114,6 +154,11 @@ class PendingParse:
                     chunks.extend(pa.ipc.open_file(source_file).read_all().column(0).chunks)
             columns.append(pa.chunked_array(chunks))
         return pa.Table.from_arrays(columns, names=names)
+
+
+def _read_column(path: Path) -> pa.Array:
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all().column(0).combine_chunks()
 
 
 def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:
@@ -145,7 +190,12 @@ def read_parallel(path: Path, add_issue: Callable[[str, str, str], None], source
                   fmt: str) -> pa.Table | None:
     """The file's raw columns parsed on several cores, or None when the ordinary parse should be used."""
     pending = start_parallel(path, source, fmt)
-    return pending.result(add_issue) if pending is not None else None
+    if pending is None:
+        return None
+    try:
+        return pending.result(add_issue)
+    finally:
+        pending.cancel()  # the templates are not wanted here
 
 
 # Workers started before the importer registry exists, keyed by what start_parallel will be asked for.

@@ -3,9 +3,11 @@
     python -m harass_analyzer.xmlscan.sbr_worker JOB.json
 
 A fresh interpreter per part (no fork of a threaded parent, no re-import of the caller's script as
-multiprocessing's spawn would do) that imports only lxml and pyarrow. It writes the part's raw columns
-as an Arrow IPC file and a JSON note (issues, records per tag, how the bytes were decoded). Exit 3: the
-XML broke inside the part; the caller then parses the whole file the ordinary, recovering way.
+multiprocessing's spawn would do) that imports only lxml and pyarrow for the parse. It writes the part's
+raw columns as Arrow IPC files and a JSON note (issues, records per tag, how the bytes were decoded),
+says so on stdout, then (if the job asks) computes the classifier's templates of the bodies while the
+caller goes on. Exit 3: the XML broke inside the part; the caller then parses the whole file the
+ordinary, recovering way.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import pyarrow.ipc  # noqa: F401  (pa.ipc)
 from lxml import etree
 
 from .lines import TAG_PATTERNS, prefix_counts
+from .sbr_parts import COLUMNS_DONE
 from .sbr_fast import read_fast
 from .sbr_records import SbrColumns, parse_records
 
@@ -116,7 +119,25 @@ def main(job_file: str) -> int:
     Path(job["out"] + ".json").write_text(json.dumps({"issues": issues, "counts": counts, "before": before,
                                                       "decoded_as": decoded_as, "columns": names}),
                                           encoding="utf-8")
+    print(COLUMNS_DONE, flush=True)  # the caller goes on with the columns; templates follow
+    if job.get("templates") and "body" in names:
+        bodies = table.column("body")
+        del table, column  # the other columns are not needed any more
+        write_templates(bodies, job["out"])
     return 0
+
+
+def write_templates(bodies: pa.ChunkedArray, out: str) -> None:
+    """The classifier's Arrow template stages over this part's bodies (classify.arrow_template_codes), done
+    here while the caller merges and sorts: per row a code (`.tcodes.arrow`), and the distinct templates
+    (`.tdict.arrow`). Imported only now: the parse itself needs none of it."""
+    from ..classify.classifier import arrow_template_codes
+
+    codes, dictionary = arrow_template_codes(bodies)
+    for suffix, values in ((".tcodes.arrow", pa.array(codes, pa.int64())), (".tdict.arrow", dictionary)):
+        column = pa.table({"values": values})
+        with pa.OSFile(out + suffix, "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
+            writer.write_table(column)
 
 
 if __name__ == "__main__":

@@ -96,3 +96,21 @@ def test_names_opening_a_clause_make_one_template():
     bodies = [f"【易贷】温馨提示：{n}您的账单已逾期{d}天，请尽快还款。" for n in names for d in range(1, 30)]
     codes, distinct = template_codes(pd.Series(bodies, dtype="str"), 1000, [(mask_names, mask_names_arrow)])
     assert distinct == ["【易贷】温馨提示：某您的账单已逾期0天，请尽快还款。"] and set(codes) == {0}
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+def test_known_codes_from_elsewhere_give_the_same_templates(share):
+    """Parse workers compute the Arrow stages for their rows (arrow_codes); template_codes then only does
+    the other rows, and every text still gets exactly the template the one-pass computation gives."""
+    from harass_analyzer.classify.distinct import arrow_codes
+
+    rng = random.Random(5)
+    texts = [rng.choice(TEXTS + [None]) for _ in range(400)]
+    series = pd.Series(texts, dtype="str")
+    stages = [(mask_names, mask_names_arrow), str.upper]
+    mask = np.array([rng.random() < share for _ in texts])
+    column = series.array.__arrow_array__()
+    codes, dictionary = arrow_codes(column.take(np.flatnonzero(mask)), 50, [mask_names_arrow])
+    got_codes, got = template_codes(series, 50, stages, known=(mask, codes, dictionary))
+    want = decoded(series, 50, stages)
+    assert [got[c] for c in got_codes] == want and len(set(got)) == len(got)

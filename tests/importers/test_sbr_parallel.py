@@ -85,7 +85,30 @@ def test_workers_started_early_are_taken_over_or_stopped(export: list[Path], mon
     assert sbr_parallel.start_parallel(path, str(path), "sbr_xml") is early and not sbr_parallel._EARLY
     log = IssueLog()
     assert SbrXmlImporter().read(path, ReadContext(log, source_name=str(path)), started=early).equals(one)
+    codes, dictionary = early.templates()  # the workers went on with the bodies' templates, then stopped
+    assert len(codes) == len(one) and 0 < len(dictionary) < len(one) and not Path(early._tmp).exists()
     sbr_parallel.prestart([str(path)])
     tmp = next(iter(sbr_parallel._EARLY.values()))._tmp
     sbr_parallel.cancel_early()
     assert not sbr_parallel._EARLY and not Path(tmp).exists()
+
+
+def test_templates_from_the_workers_classify_like_one_process(export: list[Path], monkeypatch) -> None:
+    """The workers go on to compute the bodies' templates while the caller sorts; the classified events
+    are exactly those of a one-process run, also when a worker cannot deliver them (the caller then
+    computes them itself)."""
+    from harass_analyzer import pipeline
+
+    monkeypatch.setattr(sbr_parallel, "MIN_RECORDS", 0)
+    monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 1 << 62)
+    one = pipeline.load_events(export).events
+    known = []
+    real = pipeline._known_templates
+    monkeypatch.setattr(pipeline, "_known_templates", lambda *a: known.append(real(*a)) or known[-1])
+    monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0)
+    many = pipeline.load_events(export).events
+    assert known and known[-1] is not None and known[-1][0].sum() > 2000  # the workers' templates were used
+    assert (one["category"] == "collection").sum() > 100 and one.equals(many)
+    monkeypatch.setattr(sbr_parallel.PendingParse, "templates", lambda self: self.cancel())
+    assert pipeline.load_events(export).events.equals(one)
