@@ -270,6 +270,22 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return events.drop(index=dropped), merged_per_input
 
 
+def event_ids(count: int) -> pd.Series:
+    """E000001, E000002, … (at least 6 digits, more when needed, so they sort as text): fixed-width ASCII
+    written digit by digit into one buffer that Arrow takes as a string array."""
+    import pyarrow as pa
+
+    width = max(6, len(str(count)))
+    numbers = np.arange(1, count + 1, dtype=np.int64)
+    buf = np.empty((count, width + 1), dtype=np.uint8)
+    buf[:, 0] = ord("E")
+    for k in range(width):
+        buf[:, width - k] = 48 + (numbers // 10 ** k) % 10
+    offsets = np.arange(0, (width + 1) * (count + 1), width + 1, dtype=np.int64)
+    ids = pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(buf))
+    return pd.Series(pd.array(ids, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
 def sort_by_time(events: pd.DataFrame) -> pd.DataFrame:
     """Stable sort on ts_ms (ties keep input order), in place and one column at a time: each column's old
     values are freed as soon as its sorted copy replaces them, so the table never exists twice."""
@@ -310,9 +326,7 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         for idx, count in merged.items():
             inputs[int(idx)].merged = int(count)
         events = sort_by_time(events)
-        width = max(6, len(str(len(events))))
-        ids = pd.Series(np.arange(1, len(events) + 1)).astype("str").str.zfill(width)
-        events.insert(0, "event_id", ("E" + ids).to_numpy())
+        events.insert(0, "event_id", event_ids(len(events)))
         events["local_time"] = local_times(events["ts_ms"], tz)
         events["timestamp"] = iso_strings(events["local_time"])
         known = _known_templates(events["_raw_row"].to_numpy(), raw_count, pending) if pending else None

@@ -31,33 +31,72 @@ def local_times(ts_ms: pd.Series | np.ndarray, tz: str) -> pd.Series:
 def iso_strings(local: pd.Series) -> pd.Series:
     """Local datetimes → '2024-11-03T22:15:07+08:00' (second precision, offset with colon).
 
-    The 25 ASCII bytes of each row are written digit by digit with integer arithmetic into one buffer
-    that Arrow takes as a string array: no Python string per row and no large temporaries.
+    Each row is three look-ups into small tables of ASCII: its date (one entry per day in the column's
+    span), its time of day (86,400 entries) and its UTC offset, written into one buffer that Arrow takes
+    as a string array: no Python string per row and no per-row division beyond the day split.
     """
     n = len(local)
     if n == 0:
         return pd.Series([], dtype="str", index=local.index)
-    naive_local = local.dt.tz_localize(None).to_numpy().astype("datetime64[s]")
-    naive_utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[s]")
-    offset_s = (naive_local - naive_utc).astype("int64")
-    offset_min = offset_s // 60
-    year = local.dt.year.to_numpy()
-    if year.min() < 0 or year.max() > 9999 or (offset_s % 60).any():  # odd historical (LMT) offsets
+    utc_s = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+    wall_s = local.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+    offset_min, offset_rest = np.divmod(wall_s - utc_s, 60)
+    days, second_of_day = np.divmod(wall_s, 86400)
+    first, last = int(days.min()), int(days.max())
+    span = np.arange(first, last + 1) if last - first <= 2 * n + 1000 else np.unique(days)
+    year, month, day = civil_dates(span)
+    if year.min() < 0 or year.max() > 9999 or offset_rest.any():  # odd historical (LMT) offsets
         return pd.Series([t.isoformat(timespec="seconds") for t in local], index=local.index, dtype="str")
+    dates = np.empty((len(span), 10), dtype=np.uint8)
+    for values, start in ((year // 100, 0), (year % 100, 2), (month, 5), (day, 8)):
+        dates[:, start:start + 2] = _PAIRS[values]
+    dates[:, [4, 7]] = ord("-")
+    low = int(offset_min.min())
+    zones = np.arange(low, int(offset_min.max()) + 1)
+    offsets = np.empty((len(zones), 6), dtype=np.uint8)
+    offsets[:, 0] = np.where(zones >= 0, ord("+"), ord("-"))
+    offsets[:, 1:3], offsets[:, 3], offsets[:, 4:6] = _PAIRS[np.abs(zones) // 60], ord(":"), _PAIRS[np.abs(zones) % 60]
     buf = np.empty((n, 25), dtype=np.uint8)
-    fields = ((year, 0, 4), (local.dt.month.to_numpy(), 5, 2), (local.dt.day.to_numpy(), 8, 2),
-              (local.dt.hour.to_numpy(), 11, 2), (local.dt.minute.to_numpy(), 14, 2),
-              (local.dt.second.to_numpy(), 17, 2), (np.abs(offset_min) // 60, 20, 2), (np.abs(offset_min) % 60, 23, 2))
-    for values, start, width in fields:
-        values = values.astype(np.int64)
-        for k in range(width):
-            buf[:, start + width - 1 - k] = 48 + (values // 10 ** k) % 10
-    for col, char in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":")):
-        buf[:, col] = ord(char)
-    buf[:, 19] = np.where(offset_min >= 0, ord("+"), ord("-"))
-    offsets = pa.py_buffer(np.arange(0, 25 * (n + 1), 25, dtype=np.int32))
-    arrow = pa.StringArray.from_buffers(n, offsets, pa.py_buffer(buf))
+    buf[:, 0:10] = dates[days - first if len(span) == last - first + 1 else np.searchsorted(span, days)]
+    buf[:, 10] = ord("T")
+    buf[:, 11:19] = _times_of_day()[second_of_day]
+    buf[:, 19:25] = offsets[offset_min - low]
+    arrow = pa.StringArray.from_buffers(n, pa.py_buffer(np.arange(0, 25 * (n + 1), 25, dtype=np.int32)),
+                                        pa.py_buffer(buf))
     return pd.Series(pd.array(arrow, dtype=pd.StringDtype("pyarrow", na_value=np.nan)), index=local.index)
+
+
+_TIMES: list[np.ndarray] = []
+
+
+def _times_of_day() -> np.ndarray:
+    """'HH:MM:SS' for each second of a day, as an (86400, 8) array of ASCII (built on first use)."""
+    if not _TIMES:
+        seconds = np.arange(86400)
+        table = np.empty((86400, 8), dtype=np.uint8)
+        table[:, 0:2], table[:, 3:5], table[:, 6:8] = (_PAIRS[seconds // 3600], _PAIRS[seconds // 60 % 60],
+                                                       _PAIRS[seconds % 60])
+        table[:, [2, 5]] = ord(":")
+        _TIMES.append(table)
+    return _TIMES[0]
+
+
+_PAIRS = np.array([[48 + i // 10, 48 + i % 10] for i in range(100)], dtype=np.uint8)  # "00" … "99"
+
+
+def civil_dates(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Days since 1970-01-01 → proleptic Gregorian (year, month, day), vectorized (H. Hinnant's
+    days-to-civil algorithm: 400-year eras of 146097 days, years starting in March)."""
+    z = days.astype(np.int64) + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
 
 
 def parse_local_strings(values: pd.Series, tz: str, fmt: str | None = None) -> pd.Series:

@@ -36,3 +36,18 @@ def test_series_parses_each_distinct_value_once_and_honours_presentation(monkeyp
     out = normalize_series(raw, presentation=pd.Series([1, 1, 1, 2]))
     assert out.tolist() == ["+8613800138000", "+8613800138000", "95555", "withheld"]
     assert sorted(calls) == sorted(["13800138000", "95555", "13900000000"])
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_normalize_series_per_distinct_value(dtype) -> None:
+    import pandas as pd
+
+    from harass_analyzer.numbers import normalize_number, normalize_series
+
+    raw = pd.Series(["+86 138-0013-8000", None, "95511", "8613800138000", "", "unknown", "95511", "abc"] * 3,
+                    dtype=dtype)
+    presentation = pd.Series([1, 1, 1, 2, 1, 1, 3, 1] * 3)
+    got = normalize_series(raw, presentation)
+    want = [normalize_number(None if v is None or v != v else v) for v in raw]
+    want = [w if p not in (2, 3) else normalize_number("unknown") for w, p in zip(want, presentation)]
+    assert got.tolist() == want
