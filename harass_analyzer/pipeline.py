@@ -9,6 +9,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,10 +132,12 @@ def discover(paths: Iterable[str | Path], issues: IssueLog) -> list[tuple[Path, 
 def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, column_map: dict | None,
               progress: Callable[[Path], None] | None,
               while_waiting: Callable[[], None] | None = None
-              ) -> tuple[pd.DataFrame, list[InputRecord], list[tuple[int, int, object]]]:
-    """Read every input: (raw frame, inputs, and (first raw row, rows, handle) of each file whose parse
-    workers go on computing the classifier's templates: `_known_templates` collects them)."""
+              ) -> tuple[pd.DataFrame, list[InputRecord], list[tuple[int, int, object]], list[tuple]]:
+    """Read every input: (raw frame, inputs, (first raw row, rows, handle) of each file whose parse
+    workers go on computing the classifier's templates: `_known_templates` collects them, and the
+    evidence files still to hash: `_hash_evidence` does it)."""
     frames = []
+    to_hash: list[tuple[dict, Path, tuple[int, int]]] = []
     kept: list[tuple[int, int, object]] = []
     inputs = []
     contexts = [ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map) for path, _ in found]
@@ -142,8 +145,9 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
     stats = [[(f.stat().st_size, f.stat().st_mtime_ns) for f in files] for files in evidence]
     started: dict[int, object] = {}
     try:
-        # The largest file that can be parsed by worker processes starts first; the main process hashes
-        # and reads the other inputs meanwhile (and warms the classifier up), so both cores stay busy.
+        # The largest file that can be parsed by worker processes starts first; the main process reads the
+        # other inputs meanwhile (and warms the classifier up), so both cores stay busy. The evidence is
+        # hashed afterwards, beside the analysis (_hash_evidence).
         for index in sorted(range(len(found)), key=lambda i: -sum(s for s, _ in stats[i])):
             path, imp = found[index]
             handle = imp.start_read(path, contexts[index])
@@ -153,8 +157,8 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
         if while_waiting is not None:
             while_waiting()
         for index, (path, imp) in enumerate(found):
-            files = [{"path": str(f), "sha256": sha256_file(f), "bytes": size}
-                     for f, (size, _) in zip(evidence[index], stats[index])]
+            files = [{"path": str(f), "sha256": None, "bytes": size} for f, (size, _) in zip(evidence[index], stats[index])]
+            to_hash += [(entry, Path(entry["path"]), before) for entry, before in zip(files, stats[index])]
             before = len(issues)
             if index in started:
                 handle = started.pop(index)
@@ -192,7 +196,17 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
             raw[col] = default
         else:
             raw[col] = raw[col].fillna(default)
-    return raw, inputs, kept
+    return raw, inputs, kept, to_hash
+
+
+def _hash_evidence(to_hash: list[tuple[dict, Path, tuple[int, int]]]) -> None:
+    """SHA-256 of every evidence file into its manifest entry (hashlib reads and hashes without the GIL:
+    this runs on a thread beside the analysis), then the check that none changed since it was read."""
+    for entry, path, before in to_hash:
+        entry["sha256"] = sha256_file(path)
+        after = path.stat()
+        if (after.st_size, after.st_mtime_ns) != before:
+            raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
 
 
 def _known_templates(raw_rows: np.ndarray, raw_count: int, pending: list[tuple[int, int, object]]):
@@ -288,15 +302,27 @@ def event_ids(count: int) -> pd.Series:
 
 def sort_by_time(events: pd.DataFrame) -> pd.DataFrame:
     """Stable sort on ts_ms (ties keep input order), in place and one column at a time: each column's old
-    values are freed as soon as its sorted copy replaces them, so the table never exists twice."""
+    values are freed as soon as its sorted copy replaces them, so the table never exists twice.
+
+    The takes run in Arrow and numpy without the GIL: the message text (most of the bytes) is sorted on
+    a second thread while this one sorts the other columns."""
     order = np.argsort(events["ts_ms"].to_numpy(), kind="stable")
     events.index = pd.RangeIndex(len(events))
     if (order == np.arange(len(order))).all():
         return events
-    for col in list(events.columns):
-        events[col] = events[col].take(order).to_numpy() if events[col].dtype.kind in "biufM" \
-            else events[col].take(order).reset_index(drop=True)
+    columns = list(events.columns)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sort") as pool:
+        body = pool.submit(_taken, events["body"], order) if "body" in columns else None
+        for col in columns:
+            if col != "body":
+                events[col] = _taken(events[col], order)
+        if body is not None:
+            events["body"] = body.result()
     return events
+
+
+def _taken(values: pd.Series, order: np.ndarray):
+    return values.take(order).to_numpy() if values.dtype.kind in "biufM" else values.take(order).reset_index(drop=True)
 
 
 def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_map: dict | None = None,
@@ -314,8 +340,11 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
     # While worker processes parse a large export, the classifier loads its dictionary (~1 s) meanwhile
     # (and whatever else the caller wants ready: `while_waiting`).
-    raw, inputs, pending = _read_all(found, issues, tz, column_map, progress,
-                                     while_waiting=while_waiting or getattr(classifier, "warm_up", None))
+    raw, inputs, pending, to_hash = _read_all(found, issues, tz, column_map, progress,
+                                              while_waiting=while_waiting or getattr(classifier, "warm_up", None))
+    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hash")
+    hashed = hashing.submit(_hash_evidence, to_hash)
+    hashing.shutdown(wait=False)
     try:
         raw_count = len(raw)
         raw["_raw_row"] = np.arange(raw_count)  # ties rows to the templates parse workers compute meanwhile
@@ -335,6 +364,7 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         for _, _, handle in pending:
             handle.cancel()
     events = events.drop(columns=["_input", "_raw_row"])
+    hashed.result()  # re-raises a change of an input during the run
     return LoadResult(events=events, issues=issues.issues, inputs=inputs, tz=tz,
                       duplicates_merged=int(merged.sum()))
 

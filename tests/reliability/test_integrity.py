@@ -146,3 +146,27 @@ def test_a_whole_run_opens_no_network_socket(evidence: Path, tmp_path: Path,
     result = runner.invoke(app, ["analyze", str(evidence), str(FIXTURES), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert attempts == []
+
+
+def test_an_input_changed_before_it_is_hashed_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs are hashed beside the analysis, after they were read: a file that changed in between (its
+    hash would not be of what was read) ends the run with a clear error instead of a wrong manifest."""
+    from harass_analyzer import pipeline
+    from harass_analyzer.errors import UnreadableSource
+
+    data = tmp_path / "in"
+    shutil.copytree(SAMPLE, data)
+    real = pipeline._hash_evidence
+    victim = next(p for p in sorted(data.rglob("*.xml")))
+
+    def change_first(to_hash):
+        victim.write_bytes(victim.read_bytes() + b"\n<!-- appended -->\n")
+        return real(to_hash)
+
+    monkeypatch.setattr(pipeline, "_hash_evidence", change_first)
+    with pytest.raises(UnreadableSource, match="changed while it was being read"):
+        pipeline.load_events([data])
+    monkeypatch.setattr(pipeline, "_hash_evidence", real)
+    result = pipeline.load_events([data])
+    entry = next(f for rec in result.inputs for f in rec.files if f["path"] == str(victim))
+    assert entry["sha256"] == pipeline.sha256_file(victim)
