@@ -90,8 +90,10 @@ def _get_ready(classifier) -> None:
 
 
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
-                 progress: Callable[[Path], None] | None = None) -> Analysis:
-    """Import, classify and analyse; nothing is written."""
+                 progress: Callable[[Path], None] | None = None,
+                 events_ready: Callable[[pd.DataFrame], None] | None = None) -> Analysis:
+    """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
+    table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
     from .analysis.entities import assign_entities
     from .classify import KeywordClassifier
     from .memory import return_freed_memory
@@ -105,6 +107,8 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
                          progress=progress, while_waiting=lambda: _get_ready(classifier))
     events, entities = assign_entities(result.events, options.entities_file)
+    if events_ready is not None:
+        events_ready(events)
     violations = check_rules(events, profile, role=options.role, stop_date=options.stop_date)
     senders = sender_summary(events, night=profile.is_disallowed(events["local_time"]))
     return Analysis(events=events, senders=senders, issues=issues_table(result),
@@ -116,21 +120,27 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
             column_map: dict | None = None, progress: Callable[[Path], None] | None = None,
             options: Options | None = None) -> BundleSummary:
     """Import every export under `paths` and write the evidence bundle to `out`."""
-    from .report.outputs import write_outputs
+    from .report.outputs import EventsCsv, write_outputs
 
     options = options or Options(tz=tz, column_map=column_map or {})
     out = Path(out)
     if options.zip:
         archive.check_zip_target(out, force)
     staging = bundle.prepare_output(out, force)
+    # events.csv (hundreds of MB at a million rows) is written on a thread from the moment the event
+    # table is final, beside the rules, the report's facts and the charts. A redacted bundle writes the
+    # redacted table instead, so it starts with the other outputs.
+    events_csv = EventsCsv(staging)
     try:
-        analysis = run_analysis(paths, options, progress)
-        write_outputs(staging, analysis)
+        analysis = run_analysis(paths, options, progress,
+                                events_ready=None if options.redact else events_csv.start)
+        write_outputs(staging, analysis, events_csv)
         bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
                               analysis.inputs, {"duplicates_merged": analysis.duplicates_merged,
                                                 "events": len(analysis.events)})
         bundle.commit_bundle(staging, out)
     except BaseException:
+        events_csv.stop()
         bundle.discard(staging)
         raise
     if options.zip:

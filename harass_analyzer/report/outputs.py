@@ -47,8 +47,38 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
     return frame[EVENT_COLUMNS + EXTRA_COLUMNS]
 
 
-def write_outputs(staging: Path, analysis) -> None:
-    """`analysis` is harass_analyzer.api.Analysis (events, senders, issues, tz, options …)."""
+class EventsCsv:
+    """events.csv written on a thread (Arrow's CSV writer and hashlib release the GIL), started as soon as
+    the event table is final; `wait()` returns when it is written and re-raises what the writer raised."""
+
+    def __init__(self, staging: Path) -> None:
+        self._path = staging / "events.csv"
+        self._future = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def start(self, events: pd.DataFrame) -> None:
+        if self._future is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="events-csv")
+            self._future = self._pool.submit(bundle.write_csv, events_table(events), self._path)
+            self._pool.shutdown(wait=False)
+
+    @property
+    def started(self) -> bool:
+        return self._future is not None
+
+    def wait(self) -> None:
+        if self._future is not None:
+            self._future.result()
+
+    def stop(self) -> None:
+        """After an error elsewhere: let the writer finish (it cannot be interrupted), ignore its result."""
+        if self._future is not None:
+            self._future.exception()
+
+
+def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) -> None:
+    """`analysis` is harass_analyzer.api.Analysis (events, senders, issues, tz, options …); `events_csv`
+    may have been started on the final event table already (api.analyze)."""
     if analysis.options.redact:
         analysis = redact(analysis)
     lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
@@ -56,10 +86,12 @@ def write_outputs(staging: Path, analysis) -> None:
     blocks = build_document(facts)
     prefetch_subset(page_characters(blocks, lang))  # report.html's font, cut by a worker while charts are drawn
     # events.csv (hundreds of MB at a million rows) is formatted and hashed in Arrow's C++ and hashlib,
-    # which release the GIL: written on a second thread while this one draws the charts. Started after
-    # the facts, so the two never hold their working memory at the same time.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="events-csv") as pool:
-        events_csv = pool.submit(bundle.write_csv, events_table(analysis.events), staging / "events.csv")
+    # which release the GIL: written on a second thread while this one draws the charts (if the caller
+    # did not start it earlier).
+    events_csv = events_csv or EventsCsv(staging)
+    if not events_csv.started:
+        events_csv.start(analysis.events)
+    try:
         bundle.write_csv(analysis.senders, staging / "senders.csv")
         bundle.write_csv(analysis.issues, staging / "import_issues.csv")
         if analysis.entities is not None:
@@ -71,4 +103,7 @@ def write_outputs(staging: Path, analysis) -> None:
         (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
         (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
         (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
-        events_csv.result()  # re-raises what the writer raised
+    except BaseException:
+        events_csv.stop()
+        raise
+    events_csv.wait()  # re-raises what the writer raised
