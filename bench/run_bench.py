@@ -39,18 +39,24 @@ def generate(folder: Path, sms: int, calls: int, mms: int = 0, media_bytes: int 
 
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """Resident set of a process and all its descendants (from /proc), in MB."""
+def _tree_memory_mb(pid: int, pss: bool = False) -> float:
+    """Resident set of a process and all its descendants (from /proc), in MB: the plain sum of their RSS,
+    or (pss) of their proportional set sizes, where a page several of them map (the parse workers' Arrow
+    files, which the main process maps too) counts once in all."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/statm") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            if pss:
+                with open(f"/proc/{p}/smaps_rollup") as fh:
+                    total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) * 1024
+            else:
+                with open(f"/proc/{p}/statm") as fh:
+                    total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     stack.extend(int(c) for c in fh.read().split())
-        except (OSError, ValueError):
+        except (OSError, ValueError, StopIteration):
             continue
     return total / 2**20
 
@@ -62,12 +68,16 @@ def measure(cmd: list[str]) -> None:
 
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    tree_peak = [0.0]
+    tree_peak = [0.0, 0.0]
     done = threading.Event()
 
     def sample() -> None:
+        count = 0
         while not done.wait(0.02):
-            tree_peak[0] = max(tree_peak[0], _tree_rss_mb(proc.pid))
+            tree_peak[0] = max(tree_peak[0], _tree_memory_mb(proc.pid))
+            count += 1
+            if count % 5 == 0:  # PSS walks the page tables: every 100 ms is enough for peaks lasting seconds
+                tree_peak[1] = max(tree_peak[1], _tree_memory_mb(proc.pid, pss=True))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -75,32 +85,32 @@ def measure(cmd: list[str]) -> None:
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    print(f"__bench__ {seconds:.3f} {usage.ru_maxrss / 1024:.0f} {tree_peak[0]:.0f} "
+    print(f"__bench__ {seconds:.3f} {usage.ru_maxrss / 1024:.0f} {tree_peak[0]:.0f} {tree_peak[1]:.0f} "
           f"{os.waitstatus_to_exitcode(status)}", file=sys.stderr)
 
 
-def timed_child(cmd: list[str]) -> tuple[float, float, float]:
-    """(seconds, own peak RSS MB, peak RSS MB of the whole process tree) of one command."""
+def timed_child(cmd: list[str]) -> tuple[float, float, float, float]:
+    """(seconds, own peak RSS MB, peak RSS and PSS MB of the whole process tree) of one command."""
     proc = subprocess.run([sys.executable, __file__, "--measure", *cmd], capture_output=True, text=True)
     line = [x for x in proc.stderr.splitlines() if x.startswith("__bench__ ")]
     if not line:
         raise SystemExit(f"benchmark wrapper failed for {' '.join(cmd)}:\n{proc.stderr[-2000:]}")
-    _, seconds, rss, tree, code = line[-1].split()
+    _, seconds, rss, tree, tree_pss, code = line[-1].split()
     if int(code) != 0:
         raise SystemExit(f"command failed ({code}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
-    return float(seconds), float(rss), float(tree)
+    return float(seconds), float(rss), float(tree), float(tree_pss)
 
 
 def bench_size(name: str, data_dir: Path, naive: bool) -> dict:
     sms, calls = SIZES[name]
     files = [str(p) for p in generate(data_dir / name, sms, calls, mms=max(1, sms // 5000))]
     row: dict = {"size": f"{sms:,} SMS + {calls:,} calls"}
-    row["bare_s"], row["bare_rss"], row["bare_tree"] = timed_child([sys.executable, str(BASELINE), *files])
+    row["bare_s"], row["bare_rss"], row["bare_tree"], _pss = timed_child([sys.executable, str(BASELINE), *files])
     if naive:
-        row["naive_s"], row["naive_rss"], _tree = timed_child([sys.executable, str(BASELINE), "--naive-jieba", *files])
+        row["naive_s"], row["naive_rss"], _tree, _pss = timed_child([sys.executable, str(BASELINE), "--naive-jieba", *files])
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
     try:
-        row["analyze_s"], row["analyze_rss"], row["analyze_tree"] = timed_child(
+        row["analyze_s"], row["analyze_rss"], row["analyze_tree"], row["analyze_tree_pss"] = timed_child(
             [sys.executable, "-m", "harass_analyzer", "analyze", *files, "-o", str(out / "b"), "--force"])
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -119,11 +129,12 @@ def bench_media(data_dir: Path, total_mb: list[int]) -> list[dict]:
         size = sum(Path(f).stat().st_size for f in files) / 1e6
         out = Path(tempfile.mkdtemp(prefix="bench-media-"))
         try:
-            seconds, rss, tree = timed_child([sys.executable, "-m", "harass_analyzer", "analyze", *files,
+            seconds, rss, tree, tree_pss = timed_child([sys.executable, "-m", "harass_analyzer", "analyze", *files,
                                            "-o", str(out / "b"), "--force"])
         finally:
             shutil.rmtree(out, ignore_errors=True)
-        rows.append({"file_mb": size, "mms": mms, "analyze_s": seconds, "analyze_rss": rss, "analyze_tree": tree})
+        rows.append({"file_mb": size, "mms": mms, "analyze_s": seconds, "analyze_rss": rss, "analyze_tree": tree,
+                     "analyze_tree_pss": tree_pss})
     return rows
 
 
@@ -149,7 +160,8 @@ def main() -> None:
             line += f" | naive jieba {r['naive_s']:.2f}s, speed-up {r['speedup']:.1f}x (target >= 10)"
         print(line)
         print(f"  peak RSS analyze {r['analyze_rss']:.0f} MB (target <= 1024 MB at 1M + 200k); whole process tree "
-              f"incl. parse workers {r['analyze_tree']:.0f} MB (sampled every 20 ms)")
+              f"incl. parse workers {r['analyze_tree']:.0f} MB RSS, {r['analyze_tree_pss']:.0f} MB PSS "
+              "(shared pages counted once; sampled every 20/100 ms)")
     if len(rows) == 2:
         print(f"scaling: larger/smaller analyze time = {rows[1]['analyze_s'] / rows[0]['analyze_s']:.2f} "
               "(target <= 10.5 for 1M vs 100k)")
@@ -157,7 +169,8 @@ def main() -> None:
         media = bench_media(args.data_dir, [int(x) for x in args.media_mb.split(",")])
         for m in media:
             print(f"media-heavy {m['file_mb']:.0f} MB ({m['mms']} MMS): analyze {m['analyze_s']:.2f}s, "
-                  f"peak RSS {m['analyze_rss']:.0f} MB (process tree {m['analyze_tree']:.0f} MB)")
+                  f"peak RSS {m['analyze_rss']:.0f} MB (process tree {m['analyze_tree']:.0f} MB RSS, "
+                  f"{m['analyze_tree_pss']:.0f} MB PSS)")
         if len(media) >= 2:
             print(f"RSS growth from {media[0]['file_mb']:.0f} MB to {media[-1]['file_mb']:.0f} MB of media: "
                   f"{media[-1]['analyze_rss'] - media[0]['analyze_rss']:+.0f} MB (target: independent of media size)")

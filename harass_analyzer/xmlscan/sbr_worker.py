@@ -121,10 +121,26 @@ def main(job_file: str) -> int:
                                           encoding="utf-8")
     print(COLUMNS_DONE, flush=True)  # the caller goes on with the columns; templates follow
     if job.get("templates") and "body" in names:
-        bodies = table.column("body")
-        del table, column  # the other columns are not needed any more
-        write_templates(bodies, job["out"])
+        body_file = f"{job['out']}.{names.index('body')}.arrow"
+        del table, column
+        _give_back_memory()  # the parse's memory goes back to the OS before the caller's peak
+        with pa.memory_map(body_file) as source:  # the bodies as written: pages the caller maps too
+            write_templates(pa.ipc.open_file(source).read_all().column(0), job["out"])
     return 0
+
+
+def _give_back_memory() -> None:
+    """Freed blocks still held by glibc's heap are returned to the OS (malloc_trim), where available."""
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
 
 
 def write_templates(bodies: pa.ChunkedArray, out: str) -> None:
