@@ -247,14 +247,15 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     events = events.copy(deep=False)  # copy-on-write (pandas 3): no million-row copy
     events["also_in"] = ""
     no_merge = pd.Series(dtype="int64")
-    if events.empty or events["source_file"].nunique() < 2:
+    file_codes, files = pd.factorize(events["source_file"])  # a missing source_file is -1: never merged
+    if events.empty or len(files) < 2:
         return events, no_merge
     # Calls only match calls, messages only messages: a class held by one file needs no comparison
     # (the usual sms-*.xml + calls-*.xml pair costs nothing).
-    is_call = events["kind"].eq("call").to_numpy()
+    is_call = events["kind"].eq("call").to_numpy(dtype=bool, na_value=False)
     maybe = np.zeros(len(events), dtype=bool)
     for mask in (is_call, ~is_call):
-        if events.loc[mask, "source_file"].nunique() > 1:
+        if np.count_nonzero(np.bincount(file_codes[mask][file_codes[mask] >= 0], minlength=len(files))) > 1:
             maybe |= mask
     if not maybe.any():
         return events, no_merge
