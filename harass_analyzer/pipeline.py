@@ -232,6 +232,8 @@ def _known_templates(raw_rows: np.ndarray, raw_count: int, pending: list[tuple[i
 
 def _drop_implausible_times(raw: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
     bad = (raw["ts_ms"] < MIN_TS_MS) | (raw["ts_ms"] >= MAX_TS_MS)
+    if not bad.any():
+        return raw  # nothing to drop: no copy of every column
     for row in raw.loc[bad, ["source_file", "source_ref", "ts_ms"]].itertuples(index=False):
         issues.add(row.source_file, row.source_ref, f"timestamp {row.ts_ms} ms is outside 1995–2100; record not imported")
     return raw.loc[~bad]
