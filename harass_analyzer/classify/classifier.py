@@ -8,7 +8,6 @@ that have a candidate term at all.
 """
 from __future__ import annotations
 
-import logging
 import re
 import tempfile
 from bisect import bisect_left, bisect_right
@@ -22,6 +21,7 @@ import pandas as pd
 
 from .lexicon import CONTEXT_TAG, NONE_TAG, TAGS, Entry, default_lexicon_files, default_variant_files
 from .lexicon import merge, read_lexicon
+from . import jieba_dict
 from .distinct import arrow_codes, template_codes
 from .normalize import Normalizer, mask_names, mask_names_arrow
 
@@ -112,14 +112,9 @@ class KeywordClassifier:
         if self._tokenizer is None:
             tokenizer = jieba.Tokenizer()
             tokenizer.tmp_dir = tempfile.gettempdir()
-            logger = logging.getLogger("jieba")
-            level = logger.level
-            logger.setLevel(logging.WARNING)  # silence "Building prefix dict ..." on stderr
-            try:
-                tokenizer.initialize()
-            finally:
-                logger.setLevel(level)
+            jieba_dict.prepare(tokenizer)  # the dictionary a first character at a time (jieba_dict.py)
             for word in self.user_words_:
+                jieba_dict.ensure(tokenizer, word)
                 # Just frequent enough to stay whole when alone, not so frequent it swallows neighbours.
                 tokenizer.suggest_freq(word, tune=True)
             self._tokenizer = _TOKENIZERS[tuple(self.user_words_)] = tokenizer
@@ -245,7 +240,9 @@ class KeywordClassifier:
         if len(self._block_cuts) > 200_000:
             self._block_cuts.clear()
         offsets, position = set(), 0
-        for word in self._jieba().cut(block, HMM=False):
+        tokenizer = self._jieba()
+        jieba_dict.ensure(tokenizer, block)  # jieba looks up pieces of the block only
+        for word in tokenizer.cut(block, HMM=False):
             position += len(word)
             offsets.add(position)
         cuts = self._block_cuts[block] = frozenset(offsets)
