@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -101,20 +102,30 @@ def timed_child(cmd: list[str]) -> tuple[float, float, float, float]:
     return float(seconds), float(rss), float(tree), float(tree_pss)
 
 
-def bench_size(name: str, data_dir: Path, naive: bool) -> dict:
+def bench_size(name: str, data_dir: Path, naive: bool, repeat: int = 1) -> dict:
+    """Bare parse and analyze timed back to back `repeat` times (a pair sees the same machine state; on a
+    noisy machine the median pair ratio is the figure, the others show the spread); naive jieba once."""
     sms, calls = SIZES[name]
     files = [str(p) for p in generate(data_dir / name, sms, calls, mms=max(1, sms // 5000))]
     row: dict = {"size": f"{sms:,} SMS + {calls:,} calls"}
-    row["bare_s"], row["bare_rss"], row["bare_tree"], _pss = timed_child([sys.executable, str(BASELINE), *files])
     if naive:
         row["naive_s"], row["naive_rss"], _tree, _pss = timed_child([sys.executable, str(BASELINE), "--naive-jieba", *files])
-    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
-    try:
-        row["analyze_s"], row["analyze_rss"], row["analyze_tree"], row["analyze_tree_pss"] = timed_child(
-            [sys.executable, "-m", "harass_analyzer", "analyze", *files, "-o", str(out / "b"), "--force"])
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-    row["ratio"] = row["analyze_s"] / row["bare_s"]
+    pairs = []
+    for _ in range(repeat):
+        bare = timed_child([sys.executable, str(BASELINE), *files])
+        out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+        try:
+            analyze = timed_child([sys.executable, "-m", "harass_analyzer", "analyze", *files, "-o", str(out / "b"),
+                                   "--force"])
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        pairs.append((bare, analyze))
+    row["ratios"] = sorted(a[0] / b[0] for b, a in pairs)
+    row["ratio"] = statistics.median(row["ratios"])
+    row["bare_s"] = statistics.median(b[0] for b, _ in pairs)
+    row["analyze_s"] = statistics.median(a[0] for _, a in pairs)
+    row["bare_rss"] = max(b[1] for b, _ in pairs)
+    row["analyze_rss"], row["analyze_tree"], row["analyze_tree_pss"] = (max(a[k] for _, a in pairs) for k in (1, 2, 3))
     if naive:
         row["speedup"] = row["naive_s"] / row["analyze_s"]
     return row
@@ -148,14 +159,20 @@ def main() -> None:
     ap.add_argument("--no-naive", action="store_true", help="skip the naive jieba pipeline (slow)")
     ap.add_argument("--media", action="store_true", help="media-heavy files: 200 MB and 2 GB")
     ap.add_argument("--media-mb", default="200,2000")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="bare/analyze pairs per size; medians are printed (for noisy machines)")
     args = ap.parse_args()
     if not BASELINE.is_file():
         raise SystemExit(f"baseline not found: {BASELINE} (../shared must sit beside the project)")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}")
-    rows = [bench_size(name.strip(), args.data_dir, not args.no_naive) for name in args.sizes.split(",")]
+    rows = [bench_size(name.strip(), args.data_dir, not args.no_naive, max(1, args.repeat))
+            for name in args.sizes.split(",")]
     for r in rows:
         line = (f"{r['size']}: bare parse {r['bare_s']:.2f}s ({r['bare_rss']:.0f} MB) | analyze {r['analyze_s']:.2f}s "
                 f"({r['analyze_rss']:.0f} MB) | analyze/bare {r['ratio']:.2f} (target <= 1.5)")
+        if len(r["ratios"]) > 1:
+            line += (f" [median of {len(r['ratios'])} back-to-back pairs; pair ratios "
+                     f"{', '.join(f'{x:.2f}' for x in r['ratios'])}; times are medians]")
         if "naive_s" in r:
             line += f" | naive jieba {r['naive_s']:.2f}s, speed-up {r['speedup']:.1f}x (target >= 10)"
         print(line)
