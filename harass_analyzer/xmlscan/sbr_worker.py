@@ -119,13 +119,17 @@ def main(job_file: str) -> int:
     Path(job["out"] + ".json").write_text(json.dumps({"issues": issues, "counts": counts, "before": before,
                                                       "decoded_as": decoded_as, "columns": names}),
                                           encoding="utf-8")
-    print(COLUMNS_DONE, flush=True)  # the caller goes on with the columns; templates follow
+    bodies = None
     if job.get("templates") and "body" in names:
-        body_file = f"{job['out']}.{names.index('body')}.arrow"
-        del table, column
+        # The bodies as written: pages the caller maps too. Mapped before saying the columns are done,
+        # since the caller then unlinks the files.
+        with pa.memory_map(f"{job['out']}.{names.index('body')}.arrow") as source:
+            bodies = pa.ipc.open_file(source).read_all().column(0)
+    table = column = None  # the parse's columns are written: nothing here needs them any more
+    print(COLUMNS_DONE, flush=True)  # the caller goes on with the columns; templates follow
+    if bodies is not None:
         _give_back_memory()  # the parse's memory goes back to the OS before the caller's peak
-        with pa.memory_map(body_file) as source:  # the bodies as written: pages the caller maps too
-            write_templates(pa.ipc.open_file(source).read_all().column(0), job["out"])
+        write_templates(bodies, job["out"])
     return 0
 
 

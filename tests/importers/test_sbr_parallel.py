@@ -1,6 +1,7 @@
 """The multi-process parse of a large SMS B&R file gives exactly the one-process result, or steps aside."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,18 @@ def test_templates_from_the_workers_classify_like_one_process(export: list[Path]
     assert (one["category"] == "collection").sum() > 100 and one.equals(many)
     monkeypatch.setattr(sbr_parallel.PendingParse, "templates", lambda self: self.cancel())
     assert pipeline.load_events(export).events.equals(one)
+
+
+@pytest.mark.parametrize("shm", ["default", "missing"])
+def test_scratch_files_in_shared_memory_or_temp_dir_are_removed(export: list[Path], monkeypatch, tmp_path: Path,
+                                                                shm: str) -> None:
+    """Workers write their columns to /dev/shm when it has room, else to the temp dir; either way the
+    frame is the one-process frame and no scratch file outlives the read."""
+    if shm == "missing":
+        monkeypatch.setattr(sbr_parallel, "SHM", str(tmp_path / "no-shm"))
+    where = Path(sbr_parallel._scratch_dir(1 << 20) or tempfile.gettempdir())
+    before = set(where.glob("harass-parse-*"))
+    path = export[0]
+    one, _ = read(path, False, monkeypatch)
+    many, _ = read(path, True, monkeypatch)
+    assert one.equals(many) and set(where.glob("harass-parse-*")) == before
