@@ -3,7 +3,7 @@
 The app writes a declaration, a comment, the root start tag, one record per line (MMS over a few lines)
 and the root end tag. For a line that holds only literal text (no `&`, no control character, tab or CR)
 the attribute values are exactly the bytes between its quotes, so they are cut out for all lines at once:
-numpy finds the newlines, quotes and `<` of a chunk in one pass, checks each line against the chunk's
+numpy finds the newlines, quotes and `<` of a chunk (one compare each), checks each line against the chunk's
 usual attribute layout on those positions, and the values become Arrow string views of the chunk. Every
 other record (a line with a character reference, an attribute layout other than the chunk's usual one,
 an MMS element) goes through the ordinary lxml record loop (sbr_records.parse_records), so its text is
@@ -40,10 +40,6 @@ _ROOT_START = re.compile(rf'^<(smses|calls)(?: {_NAME}="[^"<&]*")* ?>$')
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MMS_START = re.compile(rf'^<mms(?: {_NAME}="[^"<]*")* ?(/?)>$')
 _PAD = bytes(16)
-_BYTE_CLASS = np.zeros(256, dtype=np.uint8)  # 1 newline, 2 quote, 3 needs XML decoding, 4 maybe U+FFFE/F, 5 <
-_BYTE_CLASS[[b for b in range(32) if b != 10] + [ord("&")]] = 3
-_BYTE_CLASS[[10, 34, 0xEF, 60]] = [1, 2, 4, 5]
-_BYTE_CLASS_TABLE = _BYTE_CLASS.tobytes()
 _FIELDS = {"sms": {"date": "date", "addr": "address", "typ": "type", "body": "body", "name": "contact_name"},
            "call": {"date": "date", "addr": "number", "typ": "type", "dur": "duration", "name": "contact_name",
                     "pres": "presentation"}}
@@ -105,6 +101,7 @@ class _State:
         self.last = last
         self.root = root
         self.first_chunk = True
+        self.at_start = first  # nothing of the document seen yet (a declaration may only stand there)
 
     def finish(self) -> None:
         if self.phase != ("end" if self.last else "body"):
@@ -118,16 +115,14 @@ def _chunk(block: bytes, cut: int, state: _State, cols: SbrColumns, lines_before
     if cut == 0:
         return 0
     padded = np.frombuffer(block, dtype=np.uint8)
-    # One pass sorts out the bytes that matter: newlines, quotes, and those that need XML decoding
-    # (a reference `&`, a control character, tab or CR, and 0xEF which may start U+FFFE/U+FFFF).
-    classes = np.frombuffer(block.translate(_BYTE_CLASS_TABLE), dtype=np.uint8)[:cut]  # a C table lookup
-    marks = np.flatnonzero(classes)
-    kinds = classes[marks]
-    newlines = marks[kinds == 1]
-    quotes = marks[kinds == 2]
-    odd = marks[kinds == 3]
-    ef = marks[kinds == 4]
-    opens = marks[kinds == 5]
+    # The bytes that matter: newlines, quotes, `<`, and those that need XML decoding (a reference `&`, a
+    # control character, tab or CR, and 0xEF which may start U+FFFE/U+FFFF); one compare each.
+    text = padded[:cut]
+    newlines = np.flatnonzero(text == 10)
+    quotes = np.flatnonzero(text == 34)
+    opens = np.flatnonzero(text == 60)
+    odd = np.flatnonzero(((text < 32) & (text != 10)) | (text == 38))
+    ef = np.flatnonzero(text == 0xEF)
     odd = np.concatenate([odd, ef[(padded[ef + 1] == 0xBF) & (padded[ef + 2] >= 0xBE)]])
     offsets = np.empty(len(newlines) + 1, dtype=np.int32)
     offsets[0] = 0
@@ -185,6 +180,8 @@ def _structure(lines: pa.StringArray, is_record: np.ndarray, state: _State):
         if _NOT_XML_CHAR.search(text):
             raise NotSimple(f"line {i}: a character XML does not allow")  # lxml reports (or cleans) it
         stripped = text.strip(" ")
+        at_start = state.at_start and i == 0  # the very first line of the document
+        state.at_start = False
         if open_at is not None:  # inside an MMS element: its lines go to lxml as they are
             if stripped == "</mms>":
                 blocks.append((open_at, i))
@@ -193,7 +190,11 @@ def _structure(lines: pa.StringArray, is_record: np.ndarray, state: _State):
         if not stripped:
             continue
         if state.phase == "prolog":
-            if _DECL.match(stripped) or _COMMENT.match(stripped):
+            if _DECL.match(stripped):
+                if at_start and text.startswith("<?xml"):
+                    continue
+                raise NotSimple(f"line {i}: an XML declaration past the start of the document")  # lxml rejects it
+            if _COMMENT.match(stripped):
                 continue
             root = _ROOT_START.match(stripped)
             if root and state.root in (None, root.group(1)):

@@ -119,6 +119,9 @@ def test_odd_lines_agree_or_step_aside(tmp_path: Path, change) -> None:
     doc(SMS.format(a="1", d=1, b="x", n="y"), head=HEAD.replace("Backup", "Back\ufffeup")),  # found by fuzz
     doc(SMS.format(a="1", d=1, b="x", n="y"), head=HEAD.replace("Backup", "Back\x01up")),
     doc(SMS.format(a="1", d=1, b="x", n="y") + ">"),                                   # text after a record
+    b"\n" + doc(SMS.format(a="1", d=1, b="x", n="y")),         # a declaration not at the start (found by fuzz)
+    b"  " + doc(SMS.format(a="1", d=1, b="x", n="y")),
+    doc(SMS.format(a="1", d=1, b="x", n="y"), head="<!-- c -->\n" + HEAD),
 ])
 def test_documents_agree_or_step_aside(tmp_path: Path, data: bytes) -> None:
     assert_same_or_declined(write(tmp_path, data))
