@@ -146,7 +146,7 @@ def plot_heatmap(ax: Axes, table: pd.DataFrame, lang: str = "zh") -> Axes:
     for (row, col), value in np.ndenumerate(data):
         if value:
             ax.text(col, row, str(value), ha="center", va="center", fontsize=7,
-                    color="white" if value > peak * 0.6 else "#333333")
+                    color="white" if value > peak * 0.6 else "#333333", in_layout=False)
     ax.set_xticks(range(24))
     ax.set_yticks(range(7), labels=t["weekdays"])
     ax.set_title(t["heatmap_title"])
