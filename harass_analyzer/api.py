@@ -82,7 +82,7 @@ def input_entries(result: LoadResult) -> list[dict]:
 
 def _get_ready(classifier) -> None:
     """Work done while parse workers read a large export: the classifier's dictionary and the chart
-    modules with their font (about 2 s of start-up that would otherwise come after the parse)."""
+    modules with their font (about 1 s of start-up that would otherwise come after the parse)."""
     from .report.charts import font_rc
 
     classifier.warm_up()

@@ -341,8 +341,8 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
     if not found:
         listed = "; ".join(f"{i.source_file}: {i.reason}" for i in issues.issues[:3])
         raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
-    # While worker processes parse a large export, the classifier loads its dictionary (~1 s) meanwhile
-    # (and whatever else the caller wants ready: `while_waiting`).
+    # While worker processes parse a large export, the classifier loads its lexicon and jieba's dictionary
+    # meanwhile (and whatever else the caller wants ready: `while_waiting`).
     raw, inputs, pending, to_hash = _read_all(found, issues, tz, column_map, progress,
                                               while_waiting=while_waiting or getattr(classifier, "warm_up", None))
     hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hash")
@@ -358,7 +358,7 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         for idx, count in merged.items():
             inputs[int(idx)].merged = int(count)
         events = sort_by_time(events)
-        events.insert(0, "event_id", event_ids(len(events)))
+        events.insert(0, "event_id", event_ids(len(events)).array)  # positional, whatever the index
         events["local_time"] = local_times(events["ts_ms"], tz)
         events["timestamp"] = iso_strings(events["local_time"])
         known = _known_templates(events["_raw_row"].to_numpy(), raw_count, pending) if pending else None
