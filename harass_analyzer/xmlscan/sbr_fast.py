@@ -40,6 +40,7 @@ _ROOT_START = re.compile(rf'^<(smses|calls)(?: {_NAME}="[^"<&]*")* ?>$')
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MMS_START = re.compile(rf'^<mms(?: {_NAME}="[^"<]*")* ?(/?)>$')
 _PAD = bytes(16)
+_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(9)], dtype=np.uint64)  # mask of the k low bytes
 _FIELDS = {"sms": {"date": "date", "addr": "address", "typ": "type", "body": "body", "name": "contact_name"},
            "call": {"date": "date", "addr": "number", "typ": "type", "dur": "duration", "name": "contact_name",
                     "pres": "presentation"}}
@@ -240,9 +241,13 @@ def _spells(words: np.ndarray, at: np.ndarray, text: bytes) -> np.ndarray:
     ok = np.ones(len(at), dtype=bool)
     for k in range(0, len(text), 8):
         piece = text[k:k + 8]
-        got = words[np.minimum(at + k, len(words) - 1)]
-        ok &= (got & np.uint64((1 << 8 * len(piece)) - 1)) == np.uint64(int.from_bytes(piece, "little"))
+        ok &= (words[np.minimum(at + k, len(words) - 1)] & _LOW_BYTES[len(piece)]) == _word(piece)
     return ok
+
+
+def _word(piece: bytes) -> np.uint64:
+    """Up to 8 bytes as the little-endian integer `_words` gives for them."""
+    return np.uint64(int.from_bytes(piece, "little"))
 
 
 class _Marks:
@@ -271,11 +276,10 @@ def _first_nonblank(padded: np.ndarray, starts: np.ndarray) -> np.ndarray:
 def _record_lines(words: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Lines that match _RECORD_START: blanks, then `<sms` or `<call`, then a blank, `/` or `>` (lines
     whose `first` is -1 get an arbitrary answer: the caller asks RE2 about them)."""
-    head = words[np.maximum(first, 0)]
-    after_sms, after_call = (head >> np.uint64(32)) & np.uint64(0xFF), (head >> np.uint64(40)) & np.uint64(0xFF)
+    head = words[np.maximum(first, 0)]  # the 8 bytes from the first non-blank one
     ends = np.array([32, 9, 47, 62], dtype=np.uint64)  # blank, tab, / and >
-    sms = _spells(words, np.maximum(first, 0), b"<sms") & np.isin(after_sms, ends)
-    call = _spells(words, np.maximum(first, 0), b"<call") & np.isin(after_call, ends)
+    sms = ((head & _LOW_BYTES[4]) == _word(b"<sms")) & np.isin((head >> np.uint64(32)) & _LOW_BYTES[1], ends)
+    call = ((head & _LOW_BYTES[5]) == _word(b"<call")) & np.isin((head >> np.uint64(40)) & _LOW_BYTES[1], ends)
     return sms | call
 
 
@@ -327,9 +331,6 @@ def _fitting(marks: _Marks, index: np.ndarray, tag: str, names: list[str]) -> tu
     ok &= ((tail == 3) & _spells(marks.words, q[:, -1] + 1, b"/>\n")) | ((tail == 4) & _spells(marks.words, q[:, -1] + 1, b" />\n"))
     fits[fits] = ok
     return fits, q[ok]
-
-
-_LOW_BYTES = np.array([(1 << 8 * k) - 1 for k in range(9)], dtype=np.uint64)  # mask of the k low bytes
 
 
 def _views(block: bytes, words: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
