@@ -22,11 +22,27 @@ def return_freed_memory() -> None:
 
     if pa.default_memory_pool().backend_name != "system":
         pa.set_memory_pool(pa.system_memory_pool())
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
 
-            libc = ctypes.CDLL("libc.so.6")
-            libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-        except (OSError, AttributeError):  # not glibc (musl, …): its own policy applies
-            pass
+
+def trim_heap() -> None:
+    """Return the free blocks glibc's heap still holds to the OS (malloc_trim); elsewhere nothing."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def _glibc():
+    """glibc through ctypes, or None (not Linux, or another C library such as musl: its own policy applies)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018  (musl has neither)
+        return libc
+    except (OSError, AttributeError):
+        return None

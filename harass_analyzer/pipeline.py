@@ -160,11 +160,9 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
             files = [{"path": str(f), "sha256": None, "bytes": size} for f, (size, _) in zip(evidence[index], stats[index])]
             to_hash += [(entry, Path(entry["path"]), before) for entry, before in zip(files, stats[index])]
             before = len(issues)
-            if index in started:
-                handle = started.pop(index)
-                kept.append((index, 0, handle))
-                frame = imp.read(path, contexts[index], started=handle)
-                kept[-1] = (index, len(frame), handle)
+            if index in started:  # the handle stays in `started` (stopped on an error) until it is read
+                frame = imp.read(path, contexts[index], started=started[index])
+                kept.append((index, len(frame), started.pop(index)))
             else:
                 frame = imp.read(path, contexts[index])
             rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame),
@@ -174,12 +172,6 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
             frames.append(frame)
             if progress:
                 progress(path)
-            # Evidence must not change under the run: size and modification time are checked after reading
-            # (a second full hash would double the I/O on multi-GB exports; the tests hash before/after).
-            for entry, before_stat in zip(files, stats[index]):
-                after = Path(entry["path"]).stat()
-                if (after.st_size, after.st_mtime_ns) != before_stat:
-                    raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
     except BaseException:
         for _, _, handle in kept:
             handle.cancel()
@@ -201,7 +193,9 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
 
 def _hash_evidence(to_hash: list[tuple[dict, Path, tuple[int, int]]]) -> None:
     """SHA-256 of every evidence file into its manifest entry (hashlib reads and hashes without the GIL:
-    this runs on a thread beside the analysis), then the check that none changed since it was read."""
+    this runs on a thread beside the analysis). Evidence must not change under the run: size and
+    modification time, taken before the file was read, are checked once it is hashed (a second full
+    hash would double the I/O on multi-GB exports; the tests hash before and after)."""
     for entry, path, before in to_hash:
         entry["sha256"] = sha256_file(path)
         after = path.stat()
@@ -217,12 +211,14 @@ def _known_templates(raw_rows: np.ndarray, raw_count: int, pending: list[tuple[i
     code_of_raw = np.full(raw_count, -1, dtype=np.int64)
     dictionaries, count = [], 0
     for first, rows, handle in pending:
-        got = handle.templates()
-        if got is None or len(got[0]) != rows:
+        parts = handle.templates()  # [(codes, templates)] per worker, in row order
+        if parts is None or sum(len(codes) for codes, _ in parts) != rows:
             continue
-        code_of_raw[first:first + rows] = got[0] + count
-        dictionaries.append(got[1])
-        count += len(got[1])
+        for codes, templates in parts:
+            code_of_raw[first:first + len(codes)] = codes + count
+            first += len(codes)
+            dictionaries.append(templates)
+            count += len(templates)
     if not dictionaries:
         return None
     codes = code_of_raw[raw_rows]

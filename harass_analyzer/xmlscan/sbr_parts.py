@@ -90,28 +90,20 @@ class PendingParse:
             self._rows = table.num_rows
         return table
 
-    def templates(self) -> tuple["np.ndarray", pa.Array] | None:
-        """The classifier's Arrow template stages over the file's bodies (classify.arrow_template_codes):
-        one code per row of the table `result()` gave, and the distinct templates; None when a worker
-        could not compute them (the caller then does it itself). Stops the workers either way."""
-        import numpy as np  # not at module level: prestart runs before the heavy imports
-
+    def templates(self) -> list[tuple["np.ndarray", pa.Array]] | None:
+        """The classifier's Arrow template stages over the file's bodies (classify.arrow_template_codes),
+        per part in row order: (codes, distinct templates); None when a worker could not compute them
+        (the caller then does it itself). Stops the workers either way."""
         try:
             if not self._rows or any(p.wait() != 0 for p in self._procs):
                 return None
-            codes, dictionaries, count = [], [], 0
+            parts = []
             for i in range(len(self._procs)):
                 part = Path(self._tmp) / f"part{i}"
-                if not part.with_suffix(".tdict.arrow").exists():
-                    continue  # a part without records
-                dictionary = _read_column(part.with_suffix(".tdict.arrow"))
-                codes.append(_read_column(part.with_suffix(".tcodes.arrow")).to_numpy() + count)
-                dictionaries.append(dictionary)
-                count += len(dictionary)
-            joined = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-            if len(joined) != self._rows:
-                return None
-            return joined, pa.chunked_array(dictionaries, type=pa.large_string()).combine_chunks()
+                if part.with_suffix(".tdict.arrow").exists():  # else a part without records
+                    parts.append((read_column(part.with_suffix(".tcodes.arrow")).to_numpy(),
+                                  read_column(part.with_suffix(".tdict.arrow")).combine_chunks()))
+            return parts if sum(len(codes) for codes, _ in parts) == self._rows else None
         except (OSError, pa.ArrowException):
             return None
         finally:
@@ -152,8 +144,7 @@ class PendingParse:
             chunks = []
             for i in parts:
                 column_file = Path(self._tmp) / f"part{i}.{k}.arrow"
-                with pa.memory_map(str(column_file)) as source_file:
-                    chunks.extend(pa.ipc.open_file(source_file).read_all().column(0).chunks)
+                chunks.extend(read_column(column_file).chunks)
                 # Unlinked once mapped: its pages go when the last mapping does (the time sort replaces
                 # the column), which matters in RAM-backed /dev/shm.
                 column_file.unlink(missing_ok=True)
@@ -175,9 +166,17 @@ def _scratch_dir(size: int) -> str | None:
     return None
 
 
-def _read_column(path: Path) -> pa.Array:
+def write_column(path: str | Path, name: str, values: pa.Array | pa.ChunkedArray) -> None:
+    """One column as an Arrow IPC file (the workers' output: each column mapped on its own)."""
+    column = pa.table({name: values})
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
+        writer.write_table(column)
+
+
+def read_column(path: str | Path) -> pa.ChunkedArray:
+    """A file write_column wrote, memory-mapped (its buffers keep the mapping alive)."""
     with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all().column(0).combine_chunks()
+        return pa.ipc.open_file(source).read_all().column(0)
 
 
 def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:

@@ -11,16 +11,17 @@ ordinary, recovering way.
 """
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.ipc  # noqa: F401  (pa.ipc)
 from lxml import etree
 
+from ..memory import trim_heap
 from .lines import TAG_PATTERNS, prefix_counts
-from .sbr_parts import COLUMNS_DONE
+from .sbr_parts import COLUMNS_DONE, read_column, write_column
 from .sbr_fast import read_fast
 from .sbr_records import SbrColumns, parse_records
 
@@ -113,9 +114,7 @@ def main(job_file: str) -> int:
     # sort replaces them one by one) is unmapped at once instead of pinning the whole part.
     names = table.schema.names if table is not None else []
     for k, name in enumerate(names):
-        column = pa.Table.from_arrays([table.column(k)], names=[name])
-        with pa.OSFile(f"{job['out']}.{k}.arrow", "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
-            writer.write_table(column)
+        write_column(f"{job['out']}.{k}.arrow", name, table.column(k))
     Path(job["out"] + ".json").write_text(json.dumps({"issues": issues, "counts": counts, "before": before,
                                                       "decoded_as": decoded_as, "columns": names}),
                                           encoding="utf-8")
@@ -123,28 +122,14 @@ def main(job_file: str) -> int:
     if job.get("templates") and "body" in names:
         # The bodies as written: pages the caller maps too. Mapped before saying the columns are done,
         # since the caller then unlinks the files.
-        with pa.memory_map(f"{job['out']}.{names.index('body')}.arrow") as source:
-            bodies = pa.ipc.open_file(source).read_all().column(0)
-    table = column = None  # the parse's columns are written: nothing here needs them any more
+        bodies = read_column(f"{job['out']}.{names.index('body')}.arrow")
+    table = None  # the parse's columns are written: nothing here needs them any more
     print(COLUMNS_DONE, flush=True)  # the caller goes on with the columns; templates follow
     if bodies is not None:
-        _give_back_memory()  # the parse's memory goes back to the OS before the caller's peak
+        gc.collect()
+        trim_heap()  # the parse's memory goes back to the OS before the caller's peak
         write_templates(bodies, job["out"])
     return 0
-
-
-def _give_back_memory() -> None:
-    """Freed blocks still held by glibc's heap are returned to the OS (malloc_trim), where available."""
-    import gc
-
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            pass
 
 
 def write_templates(bodies: pa.ChunkedArray, out: str) -> None:
@@ -154,10 +139,8 @@ def write_templates(bodies: pa.ChunkedArray, out: str) -> None:
     from ..classify.classifier import arrow_template_codes
 
     codes, dictionary = arrow_template_codes(bodies)
-    for suffix, values in ((".tcodes.arrow", pa.array(codes, pa.int64())), (".tdict.arrow", dictionary)):
-        column = pa.table({"values": values})
-        with pa.OSFile(out + suffix, "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
-            writer.write_table(column)
+    write_column(out + ".tcodes.arrow", "codes", pa.array(codes, pa.int64()))
+    write_column(out + ".tdict.arrow", "templates", dictionary)
 
 
 if __name__ == "__main__":

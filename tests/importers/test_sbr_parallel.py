@@ -86,8 +86,9 @@ def test_workers_started_early_are_taken_over_or_stopped(export: list[Path], mon
     assert sbr_parallel.start_parallel(path, str(path), "sbr_xml") is early and not sbr_parallel._EARLY
     log = IssueLog()
     assert SbrXmlImporter().read(path, ReadContext(log, source_name=str(path)), started=early).equals(one)
-    codes, dictionary = early.templates()  # the workers went on with the bodies' templates, then stopped
-    assert len(codes) == len(one) and 0 < len(dictionary) < len(one) and not Path(early._tmp).exists()
+    parts = early.templates()  # the workers went on with the bodies' templates, then stopped
+    assert sum(len(codes) for codes, _ in parts) == len(one) and not Path(early._tmp).exists()
+    assert all(0 < len(templates) < len(codes) for codes, templates in parts)
     sbr_parallel.prestart([str(path)])
     tmp = next(iter(sbr_parallel._EARLY.values()))._tmp
     sbr_parallel.cancel_early()
