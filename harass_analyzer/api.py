@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,10 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .errors import OutputError, printable
 from .analysis.senders import sender_summary
 from .pipeline import LoadResult, load_events
 from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
+
+
+# A full disk, a quota or a file-size limit while the bundle is written: a user's problem, not a bug.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 @dataclass
@@ -31,6 +37,7 @@ class Options:
     role: str = "debtor"
     entities_file: Path | None = None
     stop_date: str | None = None
+    region: str = "CN"  # ISO 3166 country for numbers written without a country code
     redact: bool = False
     zip: bool = False
 
@@ -89,6 +96,15 @@ def _get_ready(classifier) -> None:
     font_rc()
 
 
+def _printable_names(result: LoadResult) -> None:
+    """Input paths as the manifest and report write them: a name holding bytes that are not UTF-8 or a
+    newline gets them escaped (errors.printable; rows and issues already carry such labels)."""
+    for rec in result.inputs:
+        rec.path = printable(rec.path)
+        for entry in rec.files:
+            entry["path"] = printable(entry["path"])
+
+
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None,
                  events_ready: Callable[[pd.DataFrame], None] | None = None) -> Analysis:
@@ -97,16 +113,24 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     from .analysis.entities import assign_entities
     from .classify import KeywordClassifier
     from .memory import return_freed_memory
-    from .rules import check_rules, load_profile
+    from .analysis.entities import read_mapping
+    from .numbers import check_region
+    from .rules import check_rules, check_stop_date, load_profile
 
     return_freed_memory()
     options = options or Options()
+    # Every option is checked before any import: a mistake costs seconds, not a whole run.
+    check_stop_date(options.stop_date)
+    check_region(options.region)
+    if options.entities_file is not None:
+        read_mapping(options.entities_file, options.region)
     lexicons = [options.lexicon] if options.lexicon else []
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
     profile = load_profile(options.rules)  # a bad rule pack fails before any import too
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
-                         progress=progress, while_waiting=lambda: _get_ready(classifier))
-    events, entities = assign_entities(result.events, options.entities_file)
+                         progress=progress, while_waiting=lambda: _get_ready(classifier), region=options.region)
+    _printable_names(result)
+    events, entities = assign_entities(result.events, options.entities_file, region=options.region)
     if events_ready is not None:
         events_ready(events)
     violations = check_rules(events, profile, role=options.role, stop_date=options.stop_date)
@@ -139,9 +163,12 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
                               analysis.inputs, {"duplicates_merged": analysis.duplicates_merged,
                                                 "events": len(analysis.events)})
         bundle.commit_bundle(staging, out)
-    except BaseException:
+    except BaseException as exc:
         events_csv.stop()
         bundle.discard(staging)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+            raise OutputError(f"{out}: out of space or over a file-size limit ({exc.strerror or exc}); "
+                              "no bundle was written: free some space and run again") from exc
         raise
     if options.zip:
         archive.write_zip(out)

@@ -14,7 +14,7 @@ from typing import Optional, TypeVar
 import typer
 
 from . import __version__
-from .errors import ConfigError, HarassAnalyzerError
+from .errors import ConfigError, HarassAnalyzerError, printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn exported SMS and call logs into evidence of excessive debt-collection contact.")
@@ -22,7 +22,8 @@ T = TypeVar("T")
 
 
 def fail(message: str, code: int = 1) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    # One line whatever a file name holds (a newline, bytes that are not UTF-8).
+    typer.secho(f"error: {printable(message)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
@@ -127,7 +128,7 @@ def analyze(
             summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
         finally:
             cancel_early()  # workers the import did not take over (an error before it got to them)
-    typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
+    typer.echo(f"wrote {printable(summary.out)}: {summary.events} events, {summary.senders} senders, "
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records/files not imported "
                "(see import_issues.csv)")
 
@@ -154,9 +155,9 @@ def inspect(paths: list[Path] = typer.Argument(..., help="Files or folders to ex
             count: object = f"{imp.count(path, ReadContext(IssueLog()))} records"
         except HarassAnalyzerError as exc:
             count = f"cannot read: {exc}"
-        typer.echo(f"{path}\t{imp.NAME}\t{count}")
+        typer.echo(f"{printable(path)}\t{imp.NAME}\t{printable(count)}")
     for issue in issues.issues:
-        typer.echo(f"{issue.source_file}\tnot imported\t{issue.reason}")
+        typer.echo(f"{printable(issue.source_file)}\tnot imported\t{printable(issue.reason)}")
     if not found:
         fail("no importable phone export found")
 
@@ -168,7 +169,7 @@ def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder wr
 
     problems = guarded(lambda: verify_bundle(bundle))
     for line in problems:
-        typer.echo(line)
+        typer.echo(printable(line))
     if problems:
         fail(f"{bundle}: {len(problems)} problem(s); the bundle is not as written")
     typer.echo(f"{bundle}: intact (every file matches manifest.json)")

@@ -11,7 +11,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import ImportIssue
+from ..errors import ImportIssue, printable
 from ..schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS
 
 HEAD_BYTES = 4096
@@ -24,9 +24,11 @@ class IssueLog:
         self.issues: list[ImportIssue] = []
 
     def add(self, source_file: str, source_ref: str, reason: str) -> None:
-        self.issues.append(ImportIssue(str(source_file), str(source_ref), reason))
+        # printable: a file name with a newline or bytes that are not UTF-8 must not break a CSV row
+        self.issues.append(ImportIssue(printable(source_file), printable(source_ref), printable(reason)))
 
     def count_for(self, source_file: str) -> int:
+        source_file = printable(source_file)
         return sum(1 for i in self.issues if i.source_file == source_file)
 
     def __len__(self) -> int:
@@ -40,7 +42,8 @@ class ReadContext:
                  column_map: dict[str, str] | None = None) -> None:
         self.issues = issues
         self.tz = tz
-        self.source_name = source_name
+        # The label every row and issue carries: escaped where the file name is not printable UTF-8.
+        self.source_name = None if source_name is None else printable(source_name)
         self.column_map = column_map or {}
 
 
