@@ -21,6 +21,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 T = TypeVar("T")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the main thread is, so every cleanup Ctrl-C runs runs too."""
+
+
 def fail(message: str, code: int = 1) -> None:
     # One line whatever a file name holds (a newline, bytes that are not UTF-8).
     typer.secho(f"error: {printable(message)}", fg=typer.colors.RED, err=True)
@@ -33,6 +37,8 @@ def guarded(fn: Callable[[], T]) -> T:
         return fn()
     except HarassAnalyzerError as exc:
         fail(str(exc))
+    except Terminated:
+        fail("terminated (SIGTERM); no bundle was written", 143)
     except KeyboardInterrupt:
         fail("interrupted; no bundle was written", 130)
     except Exception as exc:  # a bug or an input no check caught: still no traceback for the user
@@ -90,6 +96,8 @@ def analyze(
     redact: bool = typer.Option(False, "--redact", help="Mask third-party numbers and names in every output "
                                 "(for sharing; collectors' numbers stay)."),
     make_zip: bool = typer.Option(False, "--zip", help="Also write the bundle as one zip, OUT.zip."),
+    region: str = typer.Option("CN", "--region", help="Country (ISO 3166 code: CN, HK, US, TH …) of numbers "
+                               "written without a country code; a record's own country comes first."),
 ) -> None:
     """Import every export under INPUTS and write the evidence bundle to OUT."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -105,6 +113,11 @@ def analyze(
         fail(f"--role {role!r}: use debtor or contact")
     if lang not in ("zh", "en"):
         fail(f"--lang {lang!r}: use zh or en")
+    from .numbers import check_region
+    from .rules import check_stop_date
+
+    guarded(lambda: check_stop_date(stop_date))
+    guarded(lambda: check_region(region))
     # Large SMS B&R files start parsing on the other cores now, while the rest of the tool is imported.
     prestart([str(p) for p in inputs])
     from rich.console import Console
@@ -123,7 +136,8 @@ def analyze(
             bar.update(task, description=f"imported {done[0]} input(s), last: {path.name}")
 
         options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
-                          entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip)
+                          entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip,
+                          region=region.upper())
         try:
             summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
         finally:
@@ -199,12 +213,21 @@ def eval_classifier(
     typer.echo(report.format())
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Console-script entry point. Ends the process without the interpreter's teardown: after a run over
     a million events, freeing every cached object one by one takes about half a second and gains nothing.
     Exit handlers still run and the output streams are flushed first."""
     import atexit
+    import signal
 
+    # A `kill` (SIGTERM) ends the run as Ctrl-C does: the staging folder and the workers are removed.
+    signal.signal(signal.SIGTERM, _terminated)
+    if hasattr(signal, "SIGXFSZ"):  # over a file-size limit: write() fails with EFBIG (an error line)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # instead of the process dying mid-bundle
     try:
         app(prog_name="harass-analyzer")
         code = 0

@@ -5,13 +5,14 @@ UnreadableSource only when the whole file cannot be read, and never modify their
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ImportIssue, printable
+from ..errors import ImportIssue, UnreadableSource, printable
 from ..schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS
 
 HEAD_BYTES = 4096
@@ -45,6 +46,20 @@ class ReadContext:
         # The label every row and issue carries: escaped where the file name is not printable UTF-8.
         self.source_name = None if source_name is None else printable(source_name)
         self.column_map = column_map or {}
+
+
+class NoTempFolder(UnreadableSource):
+    """No private temp folder could be made: the machine's problem, not the file's."""
+
+
+def temp_folder(prefix: str, label: str) -> tempfile.TemporaryDirectory:
+    """A private temp folder to read `label` in; UnreadableSource (one line) when none can be made
+    (TMPDIR read-only or missing, full disk)."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=prefix)
+    except OSError as exc:
+        raise NoTempFolder(f"{label}: no temporary folder to read it in ({exc.strerror or exc}); "
+                               "set TMPDIR to a writable folder with free space") from exc
 
 
 class Importer:

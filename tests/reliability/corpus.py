@@ -303,3 +303,32 @@ CASES: list[Case] = [
     Case("out_parent_is_a_file", write("sms.xml", SMS5), error="is a file", out=_out_under_file),
     Case("out_not_empty_without_force", write("sms.xml", SMS5), error="not empty", out=_out_not_empty),
 ]
+
+
+# --- issue 15 (part B) helpers ----------------------------------------------------------------------
+
+
+def _miui_inflating_member(size: int) -> Callable[[Path], list[Path]]:
+    """A MIUI .bak whose first member (an app's data file, not an export) inflates to `size` zero bytes,
+    then the AOSP SMS member: streamed, so the test never holds the inflated member in memory."""
+    def build(folder: Path) -> list[Path]:
+        import tarfile
+
+        path = folder / "miui.bak"
+        comp = zlib.compressobj(1)
+        big = tarfile.TarInfo("apps/com.miui.gallery/f/cache.bin")
+        big.size, big.mtime = size, 1_700_000_000
+        sms = tarfile.TarInfo(AOSP)
+        sms.size, sms.mtime = len(zlib.compress(AOSP_JSON)), 1_700_000_000
+        block = b"\0" * (1 << 20)
+        with open(path, "wb") as fh:
+            fh.write("MIUI BACKUP\n2\ncom.android.mms 短信\n-1\n0\n".encode() + b"ANDROID BACKUP\n5\n1\nnone\n")
+            fh.write(comp.compress(big.tobuf(tarfile.PAX_FORMAT)))
+            for start in range(0, size, len(block)):
+                fh.write(comp.compress(block[:min(len(block), size - start)]))
+            fh.write(comp.compress(b"\0" * (-size % 512) + sms.tobuf(tarfile.PAX_FORMAT)))
+            data = zlib.compress(AOSP_JSON)
+            fh.write(comp.compress(data + b"\0" * (-len(data) % 512) + b"\0" * 1024))
+            fh.write(comp.flush())
+        return [path]
+    return build
