@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tests.importers import make_fixtures as mf
 from tests.importers import make_text_fixtures as mt
+from tests.reliability import corpus_b as b
 
 T0 = 1_709_297_760_000  # 2024-03-01T20:56:00+08:00
 
@@ -33,6 +34,8 @@ class Case:
     out: Callable[[Path], Path] | None = None  # where OUT goes (default: folder/out)
     patches: dict[str, object] = field(default_factory=dict)  # "module:ATTR" -> value (caps for bombs)
     charts: bool = False  # draw the PNG charts too (slow; done for the cases with empty or odd data)
+    args: Callable[[Path], list[str]] | None = None  # extra CLI options (given the case's folder)
+    expect: Callable[[Path], None] | None = None  # further assertions on the written bundle (ok cases)
 
 
 def sbr_sms(n: int = 5, body: Callable[[int], str] = lambda i: f"第{i}条：您已逾期，请还款",
@@ -302,33 +305,56 @@ CASES: list[Case] = [
     Case("missing_input", lambda f: [f / "nope.xml"], error="no such file"),
     Case("out_parent_is_a_file", write("sms.xml", SMS5), error="is a file", out=_out_under_file),
     Case("out_not_empty_without_force", write("sms.xml", SMS5), error="not empty", out=_out_not_empty),
+    # --- issue 15 (part B): hangs, options, numbers, dates
+    Case("lexicon_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--lexicon", str(f / "pipe")], error="lexicon"),
+    Case("entities_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--entities", str(f / "pipe")], error="entities file"),
+    Case("rules_file_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--rules", str(f / "pipe")], error="not a regular file"),
+    Case("rules_json_200k_deep", b.with_option_file(SMS5, "deep.json", b.deep_json),
+         args=lambda f: ["--rules", str(f / "deep.json")], error="nested too deeply"),
+    Case("miui_member_inflating_to_1gib", b.miui_inflating_member(1 << 30, AOSP, zlib.compress(AOSP_JSON)),
+         events=2),  # 1000:1 inflation: seconds, not minutes (under LIMIT_S)
+    Case("file_name_not_utf8", b.named(b"sms\xff.xml", SMS5), events=5,
+         expect=b.column_ends("events.csv", "source_file", ["/sms\\xff.xml"] * 5)),
+    Case("unrecognised_file_name_not_utf8_in_folder", b.folder_with_named(SMS5, b"junk\xfe\n.xml", b"junk"),
+         events=5, issues=("not a recognised phone export",),
+         expect=b.column_ends("import_issues.csv", "source_file", ["/phone/junk\\xfe\\n.xml"])),
+    Case("file_name_with_newline_stays_one_error_line", b.named(b"x\nerror: y.xml", "junk"),
+         error="x\\nerror: y.xml: not a recognised"),
+    Case("stop_date_not_a_date", write("sms.xml", SMS5), args=lambda f: ["--stop-date", "banana"],
+         error="--stop-date 'banana' is not a date"),
+    Case("stop_date_february_30", write("sms.xml", SMS5), args=lambda f: ["--stop-date", "2024-02-30"],
+         error="day is out of range for month"),
+    Case("stop_date_lists_later_contacts_for_the_debtor", write("sms.xml", b.STOP_THREAD),
+         args=lambda f: ["--stop-date", "2024-03-02"], events=5,
+         expect=b.violations_are("CN-CC1033-AFTER-STOP", [(b.COLLECTOR, "E000002;E000004;E000005")])),
+    Case("stop_message_lists_later_contacts_for_the_debtor", write("sms.xml", b.STOP_THREAD), events=5,
+         expect=b.all_of(b.violations_are("CN-CC1033-AFTER-STOP", [(b.COLLECTOR, "E000003;E000004;E000005")]),
+                         b.violations_are("CN-GBT45251-CONTACTS-STOP", []))),
+    Case("stop_message_as_contact_keeps_the_third_party_rule", write("sms.xml", b.stop_thread(b.T2025)), events=5,
+         args=lambda f: ["--role", "contact"],
+         expect=b.all_of(b.violations_are("CN-GBT45251-CONTACTS-STOP", [(b.COLLECTOR, "E000003;E000004;E000005")]),
+                         b.violations_are("CN-CC1033-AFTER-STOP", []))),
+    Case("ip_dial_prefixes_are_one_sender", write("calls.xml", b.sbr_calls(b.IP_DIALLED)), events=11,
+         expect=b.column_is("senders.csv", "counterpart", ["+8613800138000", "+861065529988"])),
+    Case("oppo_country_hint_and_foreign_numbers", write("callrecord_backup.xml", b.oppo_calls([
+        ("0812345678", "TH"), ("0812345678", ""), ("+339001234567", "CN"), ("1 555-521-5554", "CN"),
+        ("5555215554", "US")])), events=5,
+         expect=b.column_is("events.csv", "counterpart", ["+66812345678", "+86812345678", "+339001234567",
+                                                          "+15555215554", "+15555215554"])),
+    Case("region_us_for_numbers_without_a_code", write("calls.xml", b.sbr_calls(
+        ["(555) 521-5554", "15555215554", "+86 138-0013-8000", "10086"])), args=lambda f: ["--region", "us"],
+         events=4, expect=b.column_is("events.csv", "counterpart", ["+15555215554", "+15555215554",
+                                                                    "+8613800138000", "10086"])),
+    Case("region_not_a_country", write("sms.xml", SMS5), args=lambda f: ["--region", "XX"], error="region 'XX'"),
+    Case("sbr_dates_in_seconds", write("sms.xml", b.SECONDS_DATES), events=3,
+         issues=("timestamp 788918399 ms is outside 1995",),
+         expect=b.all_of(b.column_is("events.csv", "timestamp", ["2024-03-01T20:56:00+08:00",
+                                                                 "2024-03-01T20:57:00+08:00",
+                                                                 "2024-03-01T20:58:00+08:00"]),
+                         b.column_is("events.csv", "source_ref", ["sms[1] line 3 (date read as seconds)",
+                                                                  "sms[2] line 4",
+                                                                  "sms[3] line 5 (date read as seconds)"]))),
 ]
-
-
-# --- issue 15 (part B) helpers ----------------------------------------------------------------------
-
-
-def _miui_inflating_member(size: int) -> Callable[[Path], list[Path]]:
-    """A MIUI .bak whose first member (an app's data file, not an export) inflates to `size` zero bytes,
-    then the AOSP SMS member: streamed, so the test never holds the inflated member in memory."""
-    def build(folder: Path) -> list[Path]:
-        import tarfile
-
-        path = folder / "miui.bak"
-        comp = zlib.compressobj(1)
-        big = tarfile.TarInfo("apps/com.miui.gallery/f/cache.bin")
-        big.size, big.mtime = size, 1_700_000_000
-        sms = tarfile.TarInfo(AOSP)
-        sms.size, sms.mtime = len(zlib.compress(AOSP_JSON)), 1_700_000_000
-        block = b"\0" * (1 << 20)
-        with open(path, "wb") as fh:
-            fh.write("MIUI BACKUP\n2\ncom.android.mms 短信\n-1\n0\n".encode() + b"ANDROID BACKUP\n5\n1\nnone\n")
-            fh.write(comp.compress(big.tobuf(tarfile.PAX_FORMAT)))
-            for start in range(0, size, len(block)):
-                fh.write(comp.compress(block[:min(len(block), size - start)]))
-            fh.write(comp.compress(b"\0" * (-size % 512) + sms.tobuf(tarfile.PAX_FORMAT)))
-            data = zlib.compress(AOSP_JSON)
-            fh.write(comp.compress(data + b"\0" * (-len(data) % 512) + b"\0" * 1024))
-            fh.write(comp.flush())
-        return [path]
-    return build

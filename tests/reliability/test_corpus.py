@@ -36,7 +36,8 @@ def run_case(case: Case, folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple
     before = hashes(inputs)
     try:
         with time_limit(LIMIT_S):
-            result = runner.invoke(app, ["analyze", *map(str, inputs), "-o", str(out)])
+            extra = case.args(folder) if case.args else []
+            result = runner.invoke(app, ["analyze", *map(str, inputs), "-o", str(out), *extra])
     finally:
         while HELD:
             HELD.pop().close()
@@ -67,6 +68,8 @@ def test_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert len(reasons) == len(case.issues), reasons
     for expected, reason in zip(case.issues, reasons):
         assert expected in reason, reasons
+    if case.expect is not None:
+        case.expect(out)
 
 
 def test_corpus_is_large_enough() -> None:
