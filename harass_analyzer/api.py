@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import OutputError, printable
+from .errors import OutOfSpace, printable
 from .analysis.senders import sender_summary
 from .pipeline import LoadResult, load_events
 from .report import archive, bundle
@@ -167,7 +167,7 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
         events_csv.stop()
         bundle.discard(staging)
         if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
-            raise OutputError(f"{out}: out of space or over a file-size limit ({exc.strerror or exc}); "
+            raise OutOfSpace(f"{out}: out of space or over a file-size limit ({exc.strerror or exc}); "
                               "no bundle was written: free some space and run again") from exc
         raise
     if options.zip:

@@ -25,6 +25,10 @@ class OutputError(HarassAnalyzerError):
     """The bundle folder cannot be created or would overwrite something."""
 
 
+class OutOfSpace(OutputError, OSError):
+    """The bundle could not be written: disk full, quota or file-size limit (still an OSError for callers)."""
+
+
 class ConfigError(HarassAnalyzerError):
     """A user-supplied option or mapping/lexicon/rules file is invalid."""
 

@@ -19,18 +19,18 @@ def read_option_text(path: str | Path, what: str) -> str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise ConfigError(f"{what} {path}: cannot open ({exc.strerror or exc})") from None
+        raise ConfigError(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ConfigError(f"{what} {path}: not a regular file (a folder, FIFO, device or socket)")
+            raise ConfigError(f"{path}: cannot read {what} (not a regular file: a folder, FIFO, device or socket)")
         if info.st_size > MAX_OPTION_FILE:
-            raise ConfigError(f"{what} {path}: {info.st_size} bytes; larger than {MAX_OPTION_FILE} bytes")
+            raise ConfigError(f"{path}: cannot read {what} ({info.st_size} bytes; more than {MAX_OPTION_FILE})")
         try:
             data = fh.read(MAX_OPTION_FILE + 1)
         except OSError as exc:
-            raise ConfigError(f"{what} {path}: cannot read ({exc.strerror or exc})") from None
+            raise ConfigError(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{what} {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise ConfigError(f"{path}: cannot read {what} (not UTF-8 text: {exc.reason} at byte {exc.start})") from None

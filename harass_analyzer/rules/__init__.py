@@ -46,8 +46,8 @@ def check_stop_date(stop_date: str | None) -> None:
             raise ValueError("not YYYY-MM-DD")
         date.fromisoformat(stop_date)
     except ValueError as exc:
-        raise ConfigError(f"--stop-date {stop_date!r} is not a date ({exc}); use YYYY-MM-DD, "
-                          "e.g. 2024-03-01") from None
+        raise ConfigError(f"stop date {stop_date!r} (--stop-date) is not a date ({exc}); use "
+                          "YYYY-MM-DD, e.g. 2024-03-01") from None
 
 
 def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor",
