@@ -133,7 +133,7 @@ def analyze(
 
         def progress(path: Path) -> None:
             done[0] += 1
-            bar.update(task, description=f"imported {done[0]} input(s), last: {path.name}")
+            bar.update(task, description=f"imported {done[0]} input(s), last: {printable(path.name)}")
 
         options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
                           entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip,

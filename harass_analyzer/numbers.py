@@ -51,6 +51,7 @@ def normalize_number(raw: object, region: str = "CN") -> str:
     >>> normalize_number("1 555-521-5554", "US")
     '+15555215554'
     """
+    region = region.upper()
     text = "" if raw is None or raw is pd.NA or (isinstance(raw, float) and raw != raw) else str(raw).strip()
     if text.lower() in WITHHELD_RAW:
         return WITHHELD
