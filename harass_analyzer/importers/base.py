@@ -25,8 +25,14 @@ class IssueLog:
         self.issues: list[ImportIssue] = []
 
     def add(self, source_file: str, source_ref: str, reason: str) -> None:
+        """One record (or a whole file, for a file-level ref) not imported."""
         # printable: a file name with a newline or bytes that are not UTF-8 must not break a CSV row
         self.issues.append(ImportIssue(printable(source_file), printable(source_ref), printable(reason)))
+
+    def note(self, source_file: str, source_ref: str, reason: str) -> None:
+        """A note on how a file was read that stands for no skipped record (the records it speaks of are
+        listed one by one, or were imported)."""
+        self.issues.append(ImportIssue(printable(source_file), printable(source_ref), printable(reason), records=0))
 
     def count_for(self, source_file: str) -> int:
         source_file = printable(source_file)
