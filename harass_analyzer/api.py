@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import OutOfSpace, printable
 from .analysis.senders import sender_summary
+from .errors import OutOfSpace, printable
 from .pipeline import LoadResult, load_events
 from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
@@ -110,10 +110,9 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  events_ready: Callable[[pd.DataFrame], None] | None = None) -> Analysis:
     """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
     table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
-    from .analysis.entities import assign_entities
+    from .analysis.entities import assign_entities, read_mapping
     from .classify import KeywordClassifier
     from .memory import return_freed_memory
-    from .analysis.entities import read_mapping
     from .numbers import check_region
     from .rules import check_rules, check_stop_date, load_profile
 

@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the main thread is, so every cleanup Ctrl-C runs runs too."""
+    """SIGTERM as an exception in the main thread: the run is cleaned up exactly as after Ctrl-C."""
 
 
 def fail(message: str, code: int = 1) -> None:
