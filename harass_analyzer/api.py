@@ -170,6 +170,12 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
                               "no bundle was written: free some space and run again") from exc
         raise
     if options.zip:
-        archive.write_zip(out)
+        try:
+            archive.write_zip(out)
+        except OSError as exc:  # the bundle is complete; only its zip copy is missing (no partial zip)
+            if exc.errno not in _WRITE_ERRNOS:
+                raise
+            raise OutOfSpace(f"{archive.zip_path(out)}: out of space or over a file-size limit "
+                             f"({exc.strerror or exc}); the bundle {out} was written, its zip was not") from exc
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
                          issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged)

@@ -105,3 +105,22 @@ def test_unusable_temp_folder_prints_no_traceback(tmp_path: Path) -> None:
                            "-o", "out"], cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert done.stdout.startswith("wrote out: 5 events")
+
+
+def test_disk_full_while_zipping_keeps_the_bundle_and_no_partial_zip(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from harass_analyzer.cli import app
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    (tmp_path / "sms.xml").write_text(SMS5, encoding="utf-8")
+    monkeypatch.setattr("harass_analyzer.report.outputs.write_charts", lambda folder, *a, **k: None)
+    monkeypatch.setattr("harass_analyzer.report.archive.zipfile.ZipFile.writestr", full)
+    result = CliRunner().invoke(app, ["analyze", str(tmp_path / "sms.xml"), "-o", str(tmp_path / "out"), "--zip"])
+    assert result.exit_code == 1
+    assert_one_error(result.output, "out.zip: out of space or over a file-size limit (No space left on device); "
+                                    f"the bundle {tmp_path / 'out'} was written, its zip was not")
+    assert (tmp_path / "out" / "manifest.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "sms.xml"]
