@@ -186,7 +186,7 @@ def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder wr
         typer.echo(printable(line))
     if problems:
         fail(f"{bundle}: {len(problems)} problem(s); the bundle is not as written")
-    typer.echo(f"{bundle}: intact (every file matches manifest.json)")
+    typer.echo(f"{printable(bundle)}: intact (every file matches manifest.json)")
 
 
 @app.command("rules")

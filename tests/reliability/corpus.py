@@ -327,6 +327,8 @@ CASES: list[Case] = [
     Case("unrecognised_file_name_not_utf8_in_folder", b.folder_with_named(SMS5, b"junk\xfe\n.xml", b"junk"),
          events=5, issues=("not a recognised phone export",),
          expect=b.column_ends("import_issues.csv", "source_file", ["/phone/junk\\xfe\\n.xml"])),
+    Case("out_folder_name_not_utf8_with_zip", write("sms.xml", SMS5), events=5,
+         out=lambda f: f / os.fsdecode(b"out\xff"), args=lambda f: ["--zip"], expect=b.zipped_as("out\\xff")),
     Case("file_name_with_newline_stays_one_error_line", b.named(b"x\nerror: y.xml", "junk"),
          error="x\\nerror: y.xml: not a recognised"),
     Case("stop_date_not_a_date", write("sms.xml", SMS5), args=lambda f: ["--stop-date", "banana"],

@@ -141,3 +141,14 @@ def all_of(*checks: Callable[[Path], None]) -> Callable[[Path], None]:
         for one in checks:
             one(out)
     return check
+
+
+def zipped_as(folder: str) -> Callable[[Path], None]:
+    """OUT.zip beside the bundle holds every bundle file under `folder`/ (the name as printable text)."""
+    def check(out: Path) -> None:
+        import zipfile
+
+        with zipfile.ZipFile(f"{out}.zip") as zf:
+            names = zf.namelist()
+        assert "manifest.json" in {p.name for p in out.iterdir()} and f"{folder}/manifest.json" in names, names
+    return check
