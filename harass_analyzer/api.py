@@ -16,6 +16,7 @@ import pandas as pd
 from . import __version__
 from .analysis.senders import sender_summary
 from .errors import OutOfSpace, printable
+from .outpath import check_output
 from .pipeline import LoadResult, load_events
 from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
@@ -63,12 +64,14 @@ class BundleSummary:
     out: Path
     events: int
     senders: int
-    issues: int
+    issues: int               # records not imported (listed in import_issues.csv)
     duplicates_merged: int
+    files_not_read: int = 0   # inputs that could not be read at all (listed too)
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
-    return pd.DataFrame([(i.source_file, i.source_ref, i.reason) for i in result.issues], columns=ISSUE_COLUMNS)
+    return pd.DataFrame([(i.source_file, i.source_ref, i.reason, i.records) for i in result.issues],
+                        columns=ISSUE_COLUMNS)
 
 
 def input_entries(result: LoadResult) -> list[dict]:
@@ -80,7 +83,10 @@ def input_entries(result: LoadResult) -> list[dict]:
             listing = "".join(f"{f['sha256']}  {f['path']}\n" for f in sorted(rec.files, key=lambda f: f["path"]))
             sha, size = hashlib.sha256(listing.encode()).hexdigest(), sum(f["bytes"] for f in rec.files)
         entry = {"path": rec.path, "sha256": sha, "bytes": size, "format": rec.format,
-                 "records": rec.records, "skipped": rec.skipped, "duplicates_merged": rec.merged}
+                 "records": rec.records, "events": rec.events, "skipped": rec.skipped,
+                 "duplicates_merged": rec.merged}
+        if rec.error:
+            entry["error"] = rec.error
         if len(rec.files) > 1:
             entry["files"] = rec.files
         entries.append(entry)
@@ -100,14 +106,15 @@ def _printable_names(result: LoadResult) -> None:
     """Input paths as the manifest and report write them: a name holding bytes that are not UTF-8 or a
     newline gets them escaped (errors.printable; rows and issues already carry such labels)."""
     for rec in result.inputs:
-        rec.path = printable(rec.path)
+        rec.path, rec.error = printable(rec.path), printable(rec.error)
         for entry in rec.files:
             entry["path"] = printable(entry["path"])
 
 
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None,
-                 events_ready: Callable[[pd.DataFrame], None] | None = None) -> Analysis:
+                 events_ready: Callable[[pd.DataFrame], None] | None = None,
+                 skip: Iterable[Path] = ()) -> Analysis:
     """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
     table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
     from .analysis.entities import assign_entities, read_mapping
@@ -127,7 +134,8 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
     profile = load_profile(options.rules)  # a bad rule pack fails before any import too
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
-                         progress=progress, while_waiting=lambda: _get_ready(classifier), region=options.region)
+                         progress=progress, while_waiting=lambda: _get_ready(classifier), skip=skip,
+                         region=options.region)
     _printable_names(result)
     events, entities = assign_entities(result.events, options.entities_file, region=options.region)
     if events_ready is not None:
@@ -147,8 +155,10 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
 
     options = options or Options(tz=tz, column_map=column_map or {})
     out = Path(out)
+    paths = list(paths)
     if options.zip:
         archive.check_zip_target(out, force)
+    check_output(out, paths, force)
     staging = bundle.prepare_output(out, force)
     # events.csv (hundreds of MB at a million rows) is written on a thread from the moment the event
     # table is final, beside the rules, the report's facts and the charts. A redacted bundle writes the
@@ -156,7 +166,7 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     events_csv = EventsCsv(staging)
     try:
         analysis = run_analysis(paths, options, progress,
-                                events_ready=None if options.redact else events_csv.start)
+                                events_ready=None if options.redact else events_csv.start, skip=[out, staging])
         write_outputs(staging, analysis, events_csv)
         bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
                               analysis.inputs, {"duplicates_merged": analysis.duplicates_merged,
@@ -178,4 +188,6 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
             raise OutOfSpace(f"{archive.zip_path(out)}: out of space or over a file-size limit "
                              f"({exc.strerror or exc}); the bundle {out} was written, its zip was not") from exc
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
-                         issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged)
+                         issues=int(analysis.issues["records_skipped"].sum()) if len(analysis.issues) else 0,
+                         duplicates_merged=analysis.duplicates_merged,
+                         files_not_read=sum(1 for i in analysis.inputs if i.get("error")))

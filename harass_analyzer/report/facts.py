@@ -135,13 +135,14 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     facts = [_entity_facts(name, numbers, codes, evidence.get(name, ""), shared, k)
              for k, (name, numbers, codes) in enumerate(groups)]
     facts.sort(key=lambda f: (-f.total_in, f.name))
-    reasons = (analysis.issues["reason"].value_counts().sort_index().items()
-               if len(analysis.issues) else [])
+    skipped = analysis.issues[analysis.issues["records_skipped"].astype(int) > 0] if len(analysis.issues) else []
+    reasons = skipped["reason"].value_counts().sort_index().items() if len(skipped) else []
     stamps = events["timestamp"]  # events are sorted by time
     return ReportFacts(
         lang=lang, tz=analysis.tz, redacted=bool(analysis.options.redact),
         first_day=stamps.iloc[0][:10] if len(stamps) else "", last_day=stamps.iloc[-1][:10] if len(stamps) else "",
-        events=len(events), incoming=len(tally.rows), numbers=len(senders), issues=len(analysis.issues),
+        events=len(events), incoming=len(tally.rows), numbers=len(senders),
+        issues=int(analysis.issues["records_skipped"].astype(int).sum()) if len(analysis.issues) else 0,
         duplicates_merged=analysis.duplicates_merged, night_hours=night_hours,
         grouped=entities_df is not None, entities=facts, violations=analysis.violations,
         profile_name=profile_name, profile_text=profile_text, rule_titles=titles,
