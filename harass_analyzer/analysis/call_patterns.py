@@ -116,7 +116,8 @@ def find_suspects(events: pd.DataFrame, collectors: set[str], labels: NumberLabe
         return Suspects(_empty(), cleared)
     frame = _call_frame(events, calls, number_code, day, night)
     per = _signals(frame, burst_n, minutes, bomb)
-    per = per.join(_ranges(frame, numbers, kinds), how="left")
+    known = np.unique(number_code[np.flatnonzero(incoming & is_call & (number_code >= 0) & proven)])
+    per = per.join(_ranges(np.unique(frame["code"]), known, numbers), how="left")
     rows = []
     for code, rec in per.iterrows():
         number = str(numbers[code])
@@ -261,19 +262,25 @@ def _longest_run(days: np.ndarray) -> tuple[int, int]:
     return int(ends[k] - starts[k]), int(days[starts[k]])
 
 
-def _ranges(frame: pd.DataFrame, numbers: np.ndarray, kinds: dict) -> pd.DataFrame:
-    """Per number code in a range of ≥ RANGE_NUMBERS calling numbers: the range evidence text."""
-    dialled = [c for c in np.unique(frame["code"]) if kinds.get(c) in ("mobile", "virtual_mobile", "landline")]
-    if not dialled:
+def _ranges(candidates: np.ndarray, collectors: np.ndarray, numbers: np.ndarray) -> pd.DataFrame:
+    """Per candidate code in a number range (all digits but the last four) from which ≥ RANGE_NUMBERS
+    numbers called, collectors' numbers included: the range evidence text."""
+    rows = [(c, str(numbers[c]), c in set(collectors.tolist())) for c in np.r_[candidates, collectors]]
+    rows = [r for r in rows if describe_number(r[1])[0] in ("mobile", "virtual_mobile", "landline")]
+    ranges = pd.DataFrame(rows, columns=["code", "number", "collector"])
+    if ranges.empty:
         return pd.DataFrame({"range": pd.Series(dtype=object)})
-    ranges = pd.DataFrame({"code": dialled, "number": [str(numbers[c]) for c in dialled]})
     ranges["block"] = ranges["number"].str[:-4]
-    size = ranges.groupby("block")["code"].transform("size")
-    ranges = ranges.loc[size >= RANGE_NUMBERS]
-    members = ranges.groupby("block")["number"].agg(lambda s: ", ".join(sorted(s)))
-    text = ranges["block"].map(lambda b: f"range: one of {members[b].count(',') + 1} numbers of {b}xxxx that "
-                                         f"called ({members[b]})")
-    return pd.DataFrame({"range": text.to_numpy()}, index=ranges["code"].to_numpy())
+    ranges = ranges.loc[ranges.groupby("block")["code"].transform("size") >= RANGE_NUMBERS]
+    members = ranges.groupby("block")["number"].agg(lambda s: sorted(s))
+    proven = ranges.loc[ranges["collector"]].groupby("block")["number"].agg(lambda s: sorted(s))
+    texts = {}
+    for code, block in zip(ranges.loc[~ranges["collector"], "code"], ranges.loc[~ranges["collector"], "block"]):
+        text = f"range: one of {len(members[block])} numbers of {block}xxxx that called ({', '.join(members[block])})"
+        if block in proven.index:
+            text += f", with collectors' {', '.join(proven[block])}"
+        texts[code] = text
+    return pd.DataFrame({"range": pd.Series(texts, dtype=object)})
 
 
 def _date(day: int) -> str:
