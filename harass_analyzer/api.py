@@ -115,9 +115,9 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     lexicons = [options.lexicon] if options.lexicon else []
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
     profile = load_profile(options.rules)  # a bad rule pack fails before any import too
+    labels = read_labels(options.numbers_file) if options.numbers_file is not None else None  # and labels
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
                          progress=progress, while_waiting=lambda: _get_ready(classifier))
-    labels = read_labels(options.numbers_file) if options.numbers_file is not None else None
     events, personal = drop_personal(result.events, labels)
     events, entities = assign_entities(events, options.entities_file,
                                        extra_mapping=labels.mapping() if labels is not None else None)

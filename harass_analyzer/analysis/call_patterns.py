@@ -4,7 +4,8 @@ collection text (most pressure arrives as calls from fresh numbers).
 Every number that called the phone is looked at, whatever its texts, unless it is already a collector
 (entities.csv: collection messages, grouping, or the user's label), or it is cleared:
   - the user labelled it not_collector or personal (`--numbers`),
-  - the owner called or texted it on ≥ FAMILIAR_DAYS different days (family, friends, colleagues),
+  - the owner called or texted it on ≥ FAMILIAR_DAYS (2) different days, or talked with it for a minute
+    or more on ≥ TALK_DAYS (3) different days (family, friends, colleagues),
   - it is saved in the phone's contacts under a name that says nothing of debt,
   - it is a service code (95xxx/96xxx bank and carrier lines, 100xx, 12xxx, 106 bulk, other short
     codes): those only become suspects on a vendor's collection mark.
@@ -37,6 +38,7 @@ from .number_info import SERVICE_KINDS, describe_number
 SUSPECT_COLUMNS = ["entity", "numbers", "calls_in", "calls_unanswered", "night_calls", "signals", "evidence"]
 
 FAMILIAR_DAYS = 2
+TALK_S, TALK_DAYS = 60.0, 3
 BURST_CALLS, BURST_MINUTES = 5, 60
 BOMB_CALLS = 20
 UNANSWERED_PER_DAY = 3
@@ -91,8 +93,8 @@ def find_suspects(events: pd.DataFrame, collectors: set[str], labels: NumberLabe
     if night is None:
         hour = (wall // 3_600_000_000_000) % 24
         night = (hour >= 22) | (hour < 8)
-    entity = events["entity"].astype(object).to_numpy() if "entity" in events else events["counterpart"].to_numpy()
-    proven = np.isin(entity, list(collectors)) if collectors else np.zeros(len(events), dtype=bool)
+    ent_code, ent_values = codes(events["entity"] if "entity" in events else events["counterpart"])
+    proven = np.append(np.isin(ent_values, sorted(collectors)), False)[ent_code]  # code -1: no entity
     calls = np.flatnonzero(incoming & is_call & (number_code >= 0) & ~proven)
     cleared: dict[str, str] = {}
     if len(calls) == 0:
@@ -102,12 +104,19 @@ def find_suspects(events: pd.DataFrame, collectors: set[str], labels: NumberLabe
     candidates = np.zeros(n, dtype=bool)
     candidates[np.unique(number_code[calls])] = True
     familiar = _familiar_days(number_code[outgoing], day[outgoing], n)
+    duration = events["duration_s"].to_numpy(dtype=np.float64, na_value=np.nan)
+    talks = incoming & is_call & mask_eq(events["call_status"], "answered") & (duration >= TALK_S)
+    talked = _familiar_days(number_code[talks], day[talks], n)
     names = _contact_names(events, number_code, n)
     marks = _vendor_marks(events, number_code, np.flatnonzero(incoming), n)
     for code in np.flatnonzero(candidates):
         number = str(numbers[code])
         kinds[code] = describe_number(number)[0]
-        reason = _cleared_reason(number, kinds[code], labels, familiar[code], names.get(code, ""), marks.get(code, ""))
+        if number == WITHHELD or kinds[code] in TEXT_KINDS:
+            candidates[code] = False  # no number to look at (withheld callers are many people in one)
+            continue
+        reason = _cleared_reason(number, kinds[code], labels, familiar[code], talked[code], names.get(code, ""),
+                                 marks.get(code, ""))
         if reason:
             cleared[number] = reason
             candidates[code] = False
@@ -149,16 +158,16 @@ def _has_any(text: str, words) -> bool:
     return any(w in low for w in words)
 
 
-def _cleared_reason(number: str, kind: str, labels: NumberLabels, familiar_days: int, name: str,
-                    mark: str) -> str:
-    if number == WITHHELD or kind in TEXT_KINDS:
-        return ""  # never a suspect, and nothing to say: no number to look at
+def _cleared_reason(number: str, kind: str, labels: NumberLabels, familiar_days: int, talk_days: int,
+                    name: str, mark: str) -> str:
     if number in labels.not_collector:
         return "labelled not_collector"
     if number in labels.personal:
         return "labelled personal"
     if familiar_days >= FAMILIAR_DAYS:
         return f"you called or texted it on {familiar_days} days"
+    if talk_days >= TALK_DAYS and not _has_any(mark, COLLECTION_MARKS):
+        return f"you talked for a minute or more on {talk_days} days"
     if name and not _has_any(name, DEBT_WORDS):
         return f"saved in contacts as 「{name}」"
     if kind in SERVICE_KINDS and not _has_any(mark, COLLECTION_MARKS):
@@ -175,19 +184,17 @@ def _familiar_days(code: np.ndarray, day: np.ndarray, n: int) -> np.ndarray:
 
 def _contact_names(events: pd.DataFrame, code: np.ndarray, n: int) -> dict[int, str]:
     """Per number code: the first non-empty contact name the phone saved for it."""
-    names = events["contact_name"].astype(object).to_numpy()
-    has = np.flatnonzero(pd.notna(names) & (names != "") & (code >= 0))
-    out: dict[int, str] = {}
-    for c, name in zip(code[has].tolist(), names[has].tolist()):
-        out.setdefault(c, str(name).strip())
-    return {c: v for c, v in out.items() if v}
+    has = np.flatnonzero(~mask_eq(events["contact_name"], "") & events["contact_name"].notna().to_numpy() & (code >= 0))
+    names = pd.Series(events["contact_name"].take(has).astype(str).str.strip().to_numpy(), index=code[has])
+    first = names.loc[names.ne("")].groupby(level=0, sort=True).first()
+    return dict(zip(first.index.tolist(), first.tolist()))
 
 
 def _vendor_marks(events: pd.DataFrame, code: np.ndarray, rows: np.ndarray, n: int) -> dict[int, str]:
     """Per number code: its distinct spam/collection vendor marks on incoming events, ';'-joined."""
     if "vendor_mark" not in events:
         return {}
-    marks = events["vendor_mark"].astype(object).to_numpy()[rows]
+    marks = events["vendor_mark"].take(rows).astype(object).to_numpy()
     has = np.flatnonzero(pd.notna(marks) & (marks != "") & (code[rows] >= 0))
     out: dict[int, set[str]] = {}
     for c, mark in zip(code[rows][has].tolist(), marks[has].tolist()):
@@ -204,9 +211,8 @@ def _call_frame(events: pd.DataFrame, calls: np.ndarray, number_code: np.ndarray
     frame = pd.DataFrame({
         "code": number_code[calls], "ts": events["ts_ms"].to_numpy(dtype=np.int64)[calls], "day": day[calls],
         "answered": answered, "short": answered & (duration > 0) & (duration <= SHORT_S),
-        "night": np.asarray(night, dtype=bool)[calls], "event_id": events["event_id"].astype(str).to_numpy()[calls],
-        "stamp": events["timestamp"].astype(str).to_numpy()[calls] if "timestamp" in events
-        else events["local_time"].astype(str).to_numpy()[calls],
+        "night": np.asarray(night, dtype=bool)[calls], "event_id": events["event_id"].take(calls).astype(str).to_numpy(),
+        "stamp": (events["timestamp"] if "timestamp" in events else events["local_time"]).take(calls).astype(str).to_numpy(),
     })
     return frame.sort_values(["code", "ts", "event_id"], kind="mergesort").reset_index(drop=True)
 

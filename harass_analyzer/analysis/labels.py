@@ -1,4 +1,5 @@
-"""The user's word on numbers (`--numbers FILE`): CSV `number,label[,entity]`, UTF-8, one number a line.
+"""The user's word on numbers (`--numbers FILE`): CSV `number,label[,entity]`, UTF-8 (or GBK, as Excel saves
+it on a Chinese Windows), one number a line.
 
   collector      a collector: its calls count as collection contact (a confirmed, not suspected, collector);
                  with an entity name it joins that entity (as `--entities` does)
@@ -13,6 +14,7 @@ run with the file and line named.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,9 +48,19 @@ class NumberLabels:
 def read_labels(path: str | Path) -> NumberLabels:
     p = Path(path)
     try:
-        with p.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"numbers file {p}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")  # Excel on a Chinese Windows saves CSV in GBK
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"numbers file {p}: not UTF-8 or GBK text ({exc.reason} at byte {exc.start})") from exc
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
         raise ConfigError(f"numbers file {p}: cannot read ({exc})") from exc
     labels: dict[str, tuple[str, str]] = {}
     for line, row in enumerate(rows, start=1):

@@ -125,3 +125,18 @@ def test_saved_contact_with_debt_word_stays_a_candidate() -> None:
     found = find_suspects(events, set(entities["entity"]))
     assert found.table["entity"].tolist() == ["+8615800001111"]
     assert found.cleared == {"+8615800002222": "saved in contacts as 「老同学」"}
+
+
+def test_withheld_callers_are_never_suspects() -> None:
+    rows = [(_at(1, 23, 5 * k), "call", "in", "withheld", "missed", 0) for k in range(8)]
+    _, _, found, _ = _suspects(rows + bomber_rows())
+    assert found.table["entity"].tolist() == [BOMBER] and "withheld" not in found.cleared
+
+
+def test_long_talks_on_three_days_clear_a_caller_you_never_call_back() -> None:
+    dad = "+8613700003333"
+    rows = [(_at(d, 22, 30), "call", "in", dad, "answered", 400) for d in (1, 2, 3)]
+    rows += [(_at(d, 23, 30), "call", "in", "+8613700004444", "answered", 30) for d in (1, 2, 3)]
+    _, _, found, _ = _suspects(rows)
+    assert found.cleared == {dad: "you talked for a minute or more on 3 days"}
+    assert found.table["entity"].tolist() == ["+8613700004444"]  # night and streak, short talks
