@@ -1,4 +1,5 @@
-"""Synthetic SMS Backup & Restore exports: a Chinese debt-collection campaign plus ordinary traffic.
+"""Synthetic SMS Backup & Restore exports: a Chinese debt-collection campaign plus ordinary traffic, and a
+collector that only ever calls (a suspected collector from call patterns alone).
 
 Everything here is invented (names, numbers, lenders, amounts); it is the tool's sample data and the
 benchmark's load generator. Deterministic for a seed; streams to disk, so it scales to millions.
