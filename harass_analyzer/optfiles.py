@@ -1,4 +1,4 @@
-"""Reading the small files options name (--lexicon, --entities, --rules FILE) without ever blocking.
+"""Reading the small files options name (--lexicon, --entities, --numbers, --rules FILE) without ever blocking.
 
 A FIFO, a device or a folder given by mistake must be a one-line error, not a hang: the file is opened
 non-blocking and must turn out to be a regular file before anything is read from it.
@@ -14,8 +14,8 @@ from .errors import ConfigError
 MAX_OPTION_FILE = 64 << 20  # a lexicon or mapping larger than this is not one a person wrote
 
 
-def read_option_text(path: str | Path, what: str) -> str:
-    """The text (UTF-8, BOM dropped) of the option file `path`; ConfigError naming `what` otherwise."""
+def read_option_bytes(path: str | Path, what: str) -> bytes:
+    """The bytes of the option file `path`; ConfigError naming `what` when it is not a readable file."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
@@ -27,9 +27,14 @@ def read_option_text(path: str | Path, what: str) -> str:
         if info.st_size > MAX_OPTION_FILE:
             raise ConfigError(f"{path}: cannot read {what} ({info.st_size} bytes; more than {MAX_OPTION_FILE})")
         try:
-            data = fh.read(MAX_OPTION_FILE + 1)
+            return fh.read(MAX_OPTION_FILE + 1)
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+
+
+def read_option_text(path: str | Path, what: str) -> str:
+    """The text (UTF-8, BOM dropped) of the option file `path`; ConfigError naming `what` otherwise."""
+    data = read_option_bytes(path, what)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -383,6 +383,8 @@ CASES: list[Case] = [
          args=lambda f: ["--lexicon", str(f / "pipe")], error="cannot read lexicon (not a regular file"),
     Case("entities_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
          args=lambda f: ["--entities", str(f / "pipe")], error="cannot read entities file (not a regular file"),
+    Case("numbers_file_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--numbers", str(f / "pipe")], error="cannot read numbers file (not a regular file"),
     Case("rules_file_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
          args=lambda f: ["--rules", str(f / "pipe")], error="not a regular file"),
     Case("rules_json_200k_deep", b.with_option_file(SMS5, "deep.json", b.deep_json),
