@@ -43,6 +43,7 @@ MIN_TEMPLATES = 2
 C_GRID = (0.03, 0.1, 0.3)
 TAG_C = 1.0
 THRESHOLDS = (0.0, 0.25, 0.5, 0.75, 1.0)
+TAG_THRESHOLDS = (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
 
 
 def read_corpus(path: Path) -> list[dict[str, str]]:
@@ -92,11 +93,13 @@ def fit_all(X, y_col: np.ndarray, Y_tags: np.ndarray, c: float) -> tuple[np.ndar
     return weights, bias
 
 
-def decide(logits: np.ndarray, threshold: float = 0.0) -> tuple[bool, set[str]]:
+def decide(logits: np.ndarray, threshold: float = 0.0, tag_thresholds=None) -> tuple[bool, set[str]]:
     """The run-time rule of KeywordClassifier.classify_normalized (at least one tag)."""
     if logits[0] < threshold:
         return False, set()
-    tags = {t for k, t in enumerate(TAGS) if logits[1 + k] >= 0} or {TAGS[int(np.argmax(logits[1:]))]}
+    cut = np.zeros(len(TAGS)) if tag_thresholds is None else np.asarray(tag_thresholds)
+    margin = logits[1:] - cut
+    tags = {t for k, t in enumerate(TAGS) if margin[k] >= 0} or {TAGS[int(np.argmax(margin))]}
     if "third_party" in tags:
         tags.discard("reminder")
     return True, tags
@@ -130,7 +133,7 @@ def main() -> None:
     plain, _ = classifier_with({}, folder=work)
     terms = [t for t, entries in plain.matcher_.literal.items() if any(e.weight > 0 for e in entries)]
     syllables, spellings = build_tables(terms)
-    meta = {"syllables": syllables, "spellings": spellings, "threshold": 0.0, "tag_threshold": 0.0}
+    meta = {"syllables": syllables, "spellings": spellings, "threshold": 0.0}
     clf, _ = classifier_with(meta, folder=work)
 
     found = [clf.features(clf.template(r["text"])) for r in rows]
@@ -164,9 +167,22 @@ def main() -> None:
                   file=sys.stderr)
             key = cv["f1"] + cv["tag_macro_f1"] - 3 * cv["fp_rate"]
             if best is None or key > best[0]:
-                best = (key, c, threshold, cv, predictions)
-    _, c, threshold, cv, predictions = best
+                best = (key, c, threshold, cv, predictions, logits)
+    _, c, threshold, cv, predictions, logits = best
+    # Per tag, the threshold with the best cross-validated F1 on the collection messages
+    tag_thresholds = []
+    for k, tag in enumerate(TAGS):
+        gold = Y[:, k] == 1
+        def tag_f1(cut: float) -> float:
+            said = logits[:, 1 + k] >= cut
+            return 2 * (said & gold).sum() / max(said[y == 1].sum() + gold.sum(), 1)
+        tag_thresholds.append(max(TAG_THRESHOLDS, key=lambda cut: (round(tag_f1(cut), 4), -abs(cut))))
+    predictions = [decide(row, threshold, tag_thresholds) for row in logits]
+    cv = scores(list(y == 1), tag_sets, predictions)
+    print(f"tag thresholds {dict(zip(TAGS, tag_thresholds))}: cross-validated tag macro-F1 {cv['tag_macro_f1']:.3f}",
+          file=sys.stderr)
     meta["threshold"] = threshold
+    meta["tag_thresholds"] = tag_thresholds
     with (work / "cv_errors.txt").open("w", encoding="utf-8") as handle:  # for diagnosis: train part only
         for j, i in enumerate(train):
             gold = (y[j] == 1, tag_sets[j])

@@ -106,8 +106,8 @@ class KeywordClassifier:
     """Scikit-learn-like: parameters in __init__, `fit()` loads lexicons and the model, `predict(texts)` classifies.
 
     threshold      logit the collection decision needs (None: the model's own, chosen by cross-validation)
-    tag_threshold  logit a tag decision needs (None: the model's own); a collection message gets at least its
-                   strongest tag
+    tag_threshold  logit every tag decision needs (None: the model's own per-tag thresholds); a collection
+                   message gets at least its strongest tag
     lexicon_files  extra lexicon files: their terms add weight × USER_SCALE to the logit of their tag and of
                    `collection` (tag debt: collection only; none: against it); weight 0 hides a term entirely
     """
@@ -238,15 +238,15 @@ class KeywordClassifier:
             logits[0] += push if entry.tag in TAGS or entry.tag in (CONTEXT_TAG, NONE_TAG) else 0.0
             user_terms.append((entry.tag, text[hit.start:hit.end]))
         threshold = self.model_.threshold if self.threshold is None else self.threshold
-        tag_threshold = self.model_.tag_threshold if self.tag_threshold is None else self.tag_threshold
+        tag_thresholds = self.model_.tag_thresholds if self.tag_threshold is None else self.tag_threshold
         score = round(float(1.0 / (1.0 + np.exp(-logits[0]))), 3)
         if logits[0] < threshold:
             shown = self.model_.reasons(rows, values, 0) if score >= 0.05 else []
             return ("other", "", _JOIN.join(f"collection:{t}" for t in shown), score)
-        tag_logits = logits[1:]
-        tags = [t for i, t in enumerate(TAGS) if tag_logits[i] >= tag_threshold]
+        margin = logits[1:] - tag_thresholds
+        tags = [t for i, t in enumerate(TAGS) if margin[i] >= 0]
         if not tags:
-            tags = [TAGS[int(np.argmax(tag_logits))]]
+            tags = [TAGS[int(np.argmax(margin))]]
         if "third_party" in tags and "reminder" in tags:
             tags.remove("reminder")  # pressing someone to get another person to pay is third_party
         terms = [f"{tag}:{term}" for tag, term in user_terms if tag in tags or tag == CONTEXT_TAG]

@@ -13,7 +13,8 @@ Every feature is a string a person can read back from the text:
             or a worried wife quotes it; "已逾期" of a loan is collection, of a library book it is not
 Inside quotation marks (“…”, 「…」) tokens become q:词 and lexicon terms ql:术语 / tq:标签 (quoted speech
 is reported, not said), and no character n-grams are taken.
-Values are 1.0 (presence) except t:/tq:, which carry the capped weight sum.
+  k:        the hand-weighted keyword rule of lexicons/collection.txt (its verdict and capped score)
+Values are 1.0 (presence) except t:/tq:/k:score, which carry capped weight sums.
 """
 from __future__ import annotations
 
@@ -88,7 +89,9 @@ class Featurizer:
                 for i in range(len(run) - size + 1):
                     found["c:" + run[i:i + size]] = 1.0
         by_tag: dict[str, float] = {}
-        for tag, term, weight, start in self._lexicon_hits(text):
+        hits = list(self._lexicon_hits(text))
+        _keyword_rule(hits, found)
+        for tag, term, weight, start in hits:
             prefix = "q" if quoted and in_quotes(start) else ""
             found[prefix + "l:" + term] = 1.0
             key = "t" + prefix + ":" + tag
@@ -105,6 +108,25 @@ class Featurizer:
                 found[f"x:{key[2:]}|{frame}"] = 1.0
                 found[f"x:{key[2:]}|{debt}"] = 1.0
         return found
+
+
+def _keyword_rule(hits: list[tuple[str, str, float, int]], found: dict[str, float]) -> None:
+    """k: the hand-weighted keyword sum the classifier used before it was learned (a tag reaching 1 and a
+    total of 2, the strongest debt term counted once): general knowledge no template carries."""
+    tags: dict[str, float] = {}
+    debt, other = 0.0, 0.0
+    for tag, _, weight, _ in hits:
+        if tag == "debt":
+            debt = max(debt, weight)
+        elif tag == "none":
+            other += weight
+        else:
+            tags[tag] = tags.get(tag, 0.0) + weight
+    total = sum(tags.values()) + debt + other
+    if total:
+        found["k:score"] = max(-2.0, min(2.0, total / 3))
+    if total >= 2 and any(v >= 1 for v in tags.values()):
+        found["k:collection"] = 1.0
 
 
 def readable(feature: str) -> str:

@@ -43,8 +43,9 @@ class Model:
         return float(self.meta.get("threshold", 0.0))
 
     @property
-    def tag_threshold(self) -> float:
-        return float(self.meta.get("tag_threshold", 0.0))
+    def tag_thresholds(self) -> np.ndarray:
+        """Per tag, the logit it needs (chosen by cross-validation at training)."""
+        return np.asarray(self.meta.get("tag_thresholds", [0.0] * len(TAGS)), dtype=np.float32)
 
     def logits(self, found: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(logit per decision, the model's feature rows present, their values)."""
@@ -61,7 +62,7 @@ class Model:
             if contribution[i] <= 0 or len(shown) >= limit:
                 break
             name = self.features[rows[i]]
-            if name.startswith(("p:", "t:", "tq:", "x:")):
+            if name.startswith(("p:", "t:", "tq:", "x:", "k:")):
                 continue
             text = readable(name)
             if len(text) < 2 or set(text) <= _FUNCTION or any(text in s for s in shown):

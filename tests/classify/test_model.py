@@ -75,7 +75,7 @@ def test_model_file_is_small_and_complete():
     assert default_model_path().stat().st_size < 2_000_000
     assert model.weights.shape == (len(model.features), len(DECISIONS))
     assert len(set(model.features)) == len(model.features)
-    assert all(name.split(":", 1)[0] in {"w", "n", "c", "l", "t", "p", "x", "q", "ql", "tq"} for name in model.features)
+    assert all(name.split(":", 1)[0] in {"w", "n", "c", "l", "t", "p", "x", "q", "ql", "tq", "k"} for name in model.features)
     assert {"syllables", "spellings", "threshold"} <= set(model.meta)
 
 
