@@ -283,6 +283,8 @@ class KeywordClassifier:
         """(tag, term, weight, start) of the packaged lexicon terms in `text`, homophones included."""
         hits = self.matcher_.candidates(text)
         for start, end, term in self.homophones_.find(text):
+            if text[start:end] in self.matcher_.literal:
+                continue  # a term of its own (拖欠 is not a homophone of 他欠)
             for entry in self.matcher_.literal[term]:
                 hits.append(_Hit(start, end, entry, ((start, end),)))
         return [(h.entry.tag, h.entry.term, h.entry.weight, h.start) for h in self._kept(text, hits)]

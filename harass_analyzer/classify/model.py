@@ -72,10 +72,10 @@ class Model:
 
     def save(self, path: Path) -> None:
         names = "\n".join(self.features).encode("utf-8")
-        np.savez_compressed(path, features=np.frombuffer(names, dtype=np.uint8), weights=self.weights.astype(np.float32),
-                            bias=self.bias.astype(np.float32),
-                            meta=np.frombuffer(json.dumps(self.meta, ensure_ascii=False, sort_keys=True).encode("utf-8"),
-                                               dtype=np.uint8))
+        meta = json.dumps(self.meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        np.savez_compressed(path, features=np.frombuffer(names, dtype=np.uint8),
+                            weights=self.weights.astype(np.float32), bias=self.bias.astype(np.float32),
+                            meta=np.frombuffer(meta, dtype=np.uint8))
 
 
 def load_model(path: Path | None = None) -> Model:
