@@ -56,12 +56,13 @@ class Model:
     def reasons(self, rows: np.ndarray, values: np.ndarray, decision: int, limit: int = 3) -> list[str]:
         """The readable features that pushed `decision` up most (t: lexicon sums are shown by their terms)."""
         contribution = values * self.weights[rows, decision]
-        order = np.argsort(-contribution, kind="stable")
+        order = [i for i in np.argsort(-contribution, kind="stable") if contribution[i] > 0]
+        names = [self.features[rows[i]] for i in order]
         shown: list[str] = []
-        for i in order:
-            if contribution[i] <= 0 or len(shown) >= limit:
+        # Words and lexicon terms first; character n-grams only where no word explains as much
+        for name in [n for n in names if not n.startswith("c:")] + [n for n in names if n.startswith("c:")]:
+            if len(shown) >= limit:
                 break
-            name = self.features[rows[i]]
             if name.startswith(("p:", "t:", "tq:", "x:", "k:")):
                 continue
             text = readable(name)

@@ -26,7 +26,7 @@ def test_classify_events_fills_columns(clf):
     assert list(out["category"]) == ["collection", "other", "other", "collection", "other"]
     assert list(out["tags"]) == ["reminder", "", "", "reminder;visit_threat", ""]  # 再不还钱: a demand to pay
     terms = out["matched_terms"][0].split(";")  # readable words of the text that carried the decision
-    assert any(t.startswith("reminder:") and "逾期" in t for t in terms), terms
+    assert any(t.startswith("reminder:") for t in terms), terms
     assert all(t.partition(":")[2] in "您的借款已逾期0天,请尽快还款" for t in terms), terms
     assert out["score"].dtype == np.float64 and out["score"][1] == 0.0
     assert list(events.columns) == ["kind", "body", "counterpart"]  # input untouched

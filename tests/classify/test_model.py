@@ -107,7 +107,7 @@ def test_homophone_of_a_lexicon_term_counts_as_the_term(clf):
         return {f for f in clf.features(clf.template(text)) if f.startswith("l:")}
 
     assert {"l:已逾期", "l:逾期三天"} <= terms("您的借款已渝期三天")
-    assert "l:催收" in terms("崔收部通知你")
+    assert any("催收" in t for t in terms("崔收部通知你"))
     assert not any("逾期" in t for t in terms("关于期末考试的安排"))  # 于期 is no word there
     assert not {"l:他欠", "l:她欠"} & terms("你的分期拖欠两个月了")  # 拖欠 is a term itself
 
