@@ -128,8 +128,7 @@ class KeywordClassifier:
     def fit(self, texts: object = None, y: object = None) -> KeywordClassifier:
         """Load the model and compile the lexicons (texts/y are ignored: scripts/train_classifier.py fits)."""
         self.model_ = _load_model(Path(self.model_path) if self.model_path else None)
-        spellings = Spellings(self.model_.meta.get("spellings", {}))
-        self.normalizer_ = Normalizer(default_variant_files(), spellings.replace)
+        self.normalizer_ = Normalizer(default_variant_files(), _spellings(self.model_).replace)
         packaged = [read_lexicon(path, self.normalizer_.normalize) for path in default_lexicon_files()] \
             if self.use_default_lexicon else []
         user = merge([read_lexicon(Path(f), self.normalizer_.normalize) for f in self.lexicon_files])
@@ -141,7 +140,7 @@ class KeywordClassifier:
         self.user_matcher_ = _Matcher(self.user_entries_)
         self.homophones_ = Homophones(self.model_.meta.get("syllables", {}),
                                       [t for t, es in self.matcher_.literal.items()
-                                       if any(e.tag not in (NONE_TAG,) and e.weight > 0 for e in es)])
+                                       if any(e.tag != NONE_TAG and e.weight > 0 for e in es)])
         words = self.matcher_.words() | self.user_matcher_.words()
         self.user_words_ = sorted(w for w in words if len(w) >= 2 and not _FUNCTION_CHARS.search(w))
         self.official_ = frozenset(self.official_senders)
@@ -328,6 +327,14 @@ class KeywordClassifier:
 
 
 _MODELS: dict[tuple, Model] = {}
+_SPELLINGS: dict[int, Spellings] = {}
+
+
+def _spellings(model: Model) -> Spellings:
+    """The spelling automaton of a loaded model, built once per process."""
+    if id(model) not in _SPELLINGS:
+        _SPELLINGS[id(model)] = Spellings(model.meta.get("spellings", {}))
+    return _SPELLINGS[id(model)]
 
 
 def _load_model(path: Path | None) -> Model:

@@ -48,38 +48,48 @@ def build_tables(terms: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
 
 
 class Homophones:
-    """Finds windows of a text that read like a lexicon term but are written differently."""
+    """Finds windows of a text that read like a lexicon term but are written differently.
+
+    A window must share at least one character with the term at the same place ("鱼期" for 逾期), so the
+    candidates come from a look-up of each character by its place in a term: a few dict look-ups per
+    character of the text. The reading table is expanded on first need.
+    """
 
     def __init__(self, syllable_chars: dict[str, str], terms: Iterable[str]) -> None:
-        self._readings: dict[str, frozenset[str]] = {}
-        for syllable, chars in syllable_chars.items():
-            for char in chars:
-                self._readings[char] = self._readings.get(char, frozenset()) | {syllable}
-        self._by_first: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
-        for term in sorted({t for t in terms if _CJK_TERM.match(t)}):
-            sounds = [self._readings.get(c, frozenset()) for c in term]
-            if all(sounds):
-                for syllable in sounds[0]:
-                    self._by_first.setdefault(syllable, []).append((term, sounds))
+        self._syllable_chars = syllable_chars
+        self._readings: dict[str, frozenset[str]] | None = None
+        self._terms = sorted({t for t in terms if _CJK_TERM.match(t)})
+        self._by_char: dict[tuple[int, str], list[str]] = {}
+        for term in self._terms:
+            for place, char in enumerate(term):
+                self._by_char.setdefault((place, char), []).append(term)
+
+    def _reading(self, char: str) -> frozenset[str]:
+        if self._readings is None:
+            readings: dict[str, set[str]] = {}
+            for syllable, chars in self._syllable_chars.items():
+                for c in chars:
+                    readings.setdefault(c, set()).add(syllable)
+            self._readings = {c: frozenset(r) for c, r in readings.items()}
+        return self._readings.get(char, frozenset())
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, term) of every window sharing a character with `term`, read like it, not equal to it."""
-        hits = []
-        for start, char in enumerate(text):
-            sounds = self._readings.get(char)
-            if not sounds:
-                continue
-            for syllable in sounds:
-                for term, term_sounds in self._by_first.get(syllable, ()):
+        hits = set()
+        by_char = self._by_char
+        for position, char in enumerate(text):
+            for place in range(4):
+                for term in by_char.get((place, char), ()):
+                    start = position - place
                     end = start + len(term)
+                    if start < 0 or end > len(text):
+                        continue
                     window = text[start:end]
-                    if len(window) != len(term) or window == term:
+                    if window == term or (start, end, term) in hits:
                         continue
-                    if not any(a == b for a, b in zip(window, term)):
-                        continue
-                    if all(self._readings.get(c, frozenset()) & s for c, s in zip(window, term_sounds)):
-                        hits.append((start, end, term))
-        return sorted(set(hits))
+                    if all(a == b or self._reading(a) & self._reading(b) for a, b in zip(window, term)):
+                        hits.add((start, end, term))
+        return sorted(hits)
 
 
 class Spellings:
