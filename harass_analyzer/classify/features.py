@@ -52,9 +52,6 @@ class Featurizer:
         self._cut = cut
         self._lexicon_hits = lexicon_hits
 
-    def tokens(self, text: str) -> list[str]:
-        return self._cut(text)
-
     def features(self, text: str) -> dict[str, float]:
         found: dict[str, float] = {}
         quoted = [m.span() for m in _QUOTED.finditer(text)]
