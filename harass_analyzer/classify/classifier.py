@@ -138,9 +138,9 @@ class KeywordClassifier:
         hidden_keys = {(e.term, e.tag) for e in user if e.weight == 0}
         self.matcher_ = _Matcher([e for e in merge(packaged) if (e.term, e.tag) not in hidden_keys])
         self.user_matcher_ = _Matcher(self.user_entries_)
-        self.homophones_ = Homophones(self.model_.meta.get("syllables", {}),
-                                      [t for t, es in self.matcher_.literal.items()
-                                       if any(e.tag != NONE_TAG and e.weight > 0 for e in es)])
+        self.homophones_ = Homophones(self.model_.meta.get("syllables", {}),  # content words of collection
+                                      [t for t, es in self.matcher_.literal.items() if not _FUNCTION_CHARS.search(t)
+                                       and any(e.tag != NONE_TAG and e.weight > 0 for e in es)])
         words = self.matcher_.words() | self.user_matcher_.words()
         self.user_words_ = sorted(w for w in words if len(w) >= 2 and not _FUNCTION_CHARS.search(w))
         self.official_ = frozenset(self.official_senders)

@@ -48,47 +48,48 @@ def build_tables(terms: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
 
 
 class Homophones:
-    """Finds windows of a text that read like a lexicon term but are written differently.
+    """Finds windows of a text that read like a lexicon term but have one character written differently
+    ("鱼期", "渝期" for 逾期; "崔收" for 催收).
 
-    A window must share at least one character with the term at the same place ("鱼期" for 逾期), so the
-    candidates come from a look-up of each character by its place in a term: a few dict look-ups per
-    character of the text. The reading table is expanded on first need.
+    Each term is indexed once per place with that place left open ("?期"), so a window is looked up by
+    its own characters with one place left open: a few dict look-ups per character of the text. Which
+    characters sound like a term's character is worked out on first need from the syllable table.
     """
 
     def __init__(self, syllable_chars: dict[str, str], terms: Iterable[str]) -> None:
         self._syllable_chars = syllable_chars
-        self._readings: dict[str, frozenset[str]] | None = None
-        self._terms = sorted({t for t in terms if _CJK_TERM.match(t)})
-        self._by_char: dict[tuple[int, str], list[str]] = {}
-        for term in self._terms:
+        self._alike: dict[str, frozenset[str]] = {}
+        self._open: dict[str, list[tuple[str, int]]] = {}
+        self._places: dict[str, int] = {}  # character → bit mask of the places it holds in some term
+        for term in sorted({t for t in terms if _CJK_TERM.match(t)}):
             for place, char in enumerate(term):
-                self._by_char.setdefault((place, char), []).append(term)
+                self._open.setdefault(term[:place] + "\0" + term[place + 1:], []).append((term, place))
+                self._places[char] = self._places.get(char, 0) | 1 << place
 
-    def _reading(self, char: str) -> frozenset[str]:
-        if self._readings is None:
-            readings: dict[str, set[str]] = {}
-            for syllable, chars in self._syllable_chars.items():
-                for c in chars:
-                    readings.setdefault(c, set()).add(syllable)
-            self._readings = {c: frozenset(r) for c, r in readings.items()}
-        return self._readings.get(char, frozenset())
+    def _sounds_like(self, char: str) -> frozenset[str]:
+        alike = self._alike.get(char)
+        if alike is None:
+            alike = frozenset(c for chars in self._syllable_chars.values() if char in chars for c in chars)
+            self._alike[char] = alike
+        return alike
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, term) of every window sharing a character with `term`, read like it, not equal to it."""
+        """(start, end, term) of every window that differs from `term` in one character read like it."""
         hits = set()
-        by_char = self._by_char
-        for position, char in enumerate(text):
-            for place in range(4):
-                for term in by_char.get((place, char), ()):
-                    start = position - place
-                    end = start + len(term)
-                    if start < 0 or end > len(text):
-                        continue
-                    window = text[start:end]
-                    if window == term or (start, end, term) in hits:
-                        continue
-                    if all(a == b or self._reading(a) & self._reading(b) for a, b in zip(window, term)):
-                        hits.add((start, end, term))
+        opened = self._open
+        places = self._places
+        for start in range(len(text) - 1):
+            if not (places.get(text[start], 0) & 1 or places.get(text[start + 1], 0) & 2):
+                continue  # a window needs its first or second character in place in some term
+            for size in (2, 3, 4):
+                window = text[start:start + size]
+                if len(window) < size:
+                    break
+                for place in range(size):
+                    for term, _ in opened.get(window[:place] + "\0" + window[place + 1:], ()):
+                        char = window[place]
+                        if char != term[place] and char in self._sounds_like(term[place]):
+                            hits.add((start, start + size, term))
         return sorted(hits)
 
 
