@@ -109,7 +109,8 @@ class KeywordClassifier:
     tag_threshold  logit every tag decision needs (None: the model's own per-tag thresholds); a collection
                    message gets at least its strongest tag
     lexicon_files  extra lexicon files: their terms add weight × USER_SCALE to the logit of their tag and of
-                   `collection` (tag debt: collection only; none: against it); weight 0 hides a term entirely
+                   `collection` (tag debt: collection only; none: against it, with a negative weight); a tag
+                   whose user terms reach weight 1 is reported on a collection message; weight 0 hides a term
     """
 
     USER_SCALE = 2.5  # logit per unit of lexicon weight: a weight-2 term alone makes a message collection
@@ -230,11 +231,13 @@ class KeywordClassifier:
             return ("other", "", "", 0.0)
         logits, rows, values = self.model_.logits(self.features(text))
         user_terms: list[tuple[str, str]] = []
+        user_weight = dict.fromkeys(TAGS, 0.0)
         for hit in self._kept(text, self.user_matcher_.candidates(text)):
-            entry, push = hit.entry, hit.entry.weight * self.USER_SCALE
+            entry = hit.entry
+            logits[0] += entry.weight * self.USER_SCALE
             if entry.tag in TAGS:
-                logits[1 + TAGS.index(entry.tag)] += push
-            logits[0] += push if entry.tag in TAGS or entry.tag in (CONTEXT_TAG, NONE_TAG) else 0.0
+                logits[1 + TAGS.index(entry.tag)] += entry.weight * self.USER_SCALE
+                user_weight[entry.tag] += entry.weight
             user_terms.append((entry.tag, text[hit.start:hit.end]))
         threshold = self.model_.threshold if self.threshold is None else self.threshold
         tag_thresholds = self.model_.tag_thresholds if self.tag_threshold is None else self.tag_threshold
@@ -243,7 +246,8 @@ class KeywordClassifier:
             shown = self.model_.reasons(rows, values, 0) if score >= 0.05 else []
             return ("other", "", _JOIN.join(f"collection:{t}" for t in shown), score)
         margin = logits[1:] - tag_thresholds
-        tags = [t for i, t in enumerate(TAGS) if margin[i] >= 0]
+        # a tag is also reported when the user's own terms give it weight 1 (as in the lexicon files)
+        tags = [t for i, t in enumerate(TAGS) if margin[i] >= 0 or user_weight[t] >= 1.0]
         if not tags:
             tags = [TAGS[int(np.argmax(margin))]]
         if "third_party" in tags and "reminder" in tags:
