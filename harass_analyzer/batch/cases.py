@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import ConfigError
 
 ROLES = ("debtor", "contact")
-_SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f]+$")
+_SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f;,]+$")  # ; and , separate case lists in the outputs
 
 
 @dataclass(frozen=True)

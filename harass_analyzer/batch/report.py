@@ -43,15 +43,10 @@ TEXT = {
 def redact_names(frames: dict[str, pd.DataFrame], issues: pd.DataFrame, names: list[str]):
     """Case names → case_001 … (in sorted order) in every cross-case table; input paths dropped."""
     alias = {n: f"case_{i:03d}" for i, n in enumerate(sorted(names), start=1)}
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(alias, key=len, reverse=True))) if alias else None
-
-    def swap(text: str) -> str:
-        return pattern.sub(lambda m: alias[m.group(0)], text) if pattern and text else text
-
     out = {k: v.copy() for k, v in frames.items()}
     out["collectors"]["cases"] = [";".join(sorted(alias[c] for c in v.split(";") if c)) for v in
                                   out["collectors"]["cases"]]
-    out["collectors"]["evidence"] = [_resort(swap(v)) for v in out["collectors"]["evidence"]]
+    out["collectors"]["evidence"] = [_rename_lists(v, alias) for v in out["collectors"]["evidence"]]
     out["cases"]["case"] = out["cases"]["case"].map(alias)
     out["cases"]["inputs"] = ""
     out["cases"] = out["cases"].sort_values("case", kind="mergesort").reset_index(drop=True)
@@ -59,10 +54,11 @@ def redact_names(frames: dict[str, pd.DataFrame], issues: pd.DataFrame, names: l
     return out, issues.sort_values("case", kind="mergesort").reset_index(drop=True)
 
 
-def _resort(evidence: str) -> str:
-    """Case lists inside evidence re-sorted after renaming (`in 2 case(s): case_003, case_001`)."""
-    return re.sub(r"(case\(s\): )([^;]+)", lambda m: m.group(1) + ", ".join(sorted(m.group(2).split(", "))),
-                  evidence)
+def _rename_lists(evidence: str, alias: dict[str, str]) -> str:
+    """The case lists inside evidence (`in 2 case(s): lisi, zhangsan`) renamed and sorted again; nothing
+    else in the text is touched (a case named like a digit must not change a number)."""
+    return re.sub(r"(case\(s\): )([^;]+)",
+                  lambda m: m.group(1) + ", ".join(sorted(alias[n] for n in m.group(2).split(", "))), evidence)
 
 
 def fingerprint(results: list[dict], cases: list[dict], options: dict) -> str:
