@@ -93,7 +93,9 @@ def run_case(case: dict, cases_dir: str, cwd: str, options: dict, resume: bool) 
             else:
                 opts = Options(**options, tz=case["tz"], role=case["role"], stop_date=case["stop_date"],
                                entities_file=Path(case["entities_file"]) if case["entities_file"] else None)
+                began = time.perf_counter()
                 analyze([case["path"]], bundle, force=True, options=opts)
+                result["analyze_seconds"] = time.perf_counter() - began
             result["summary"] = case_summary(bundle, case)
         except Exception as exc:  # the case's failure is its result; the batch goes on
             result.update(status="failed", reason=_one_line(exc))
