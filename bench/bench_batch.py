@@ -143,9 +143,13 @@ def main() -> None:
               f"({len(result.issues)} failed); per case in a worker: api.analyze {inner:.2f} s, whole task "
               f"{task:.2f} s; overhead per case (wall × workers / cases − analyze) "
               f"{batch_s * workers / len(cases) - inner:.2f} s")
+        idle = batch_s - sum(r["seconds"] for r in result.runs) / workers
+        print(f"batch wall time outside the cases' tasks (cluster start, worker set-up, scheduling, cross-case "
+              f"outputs): {idle:.1f} s, {idle / len(cases):.3f} s per case")
         print("\n".join(memory_lines(result.runs)))
         if not args.no_loop:
-            sample = cases[:args.loop_sample] if args.loop_sample else cases
+            step = max(1, len(cases) // args.loop_sample) if args.loop_sample else 1
+            sample = cases[::step][:args.loop_sample or None]
             times = loop(sample, data, work / "loop")
             loop_s = sum(times) * len(cases) / len(sample)
             scaled = f" (timed on {len(sample)} cases, scaled to {len(cases)})" if len(sample) < len(cases) else ""
