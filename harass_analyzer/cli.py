@@ -178,15 +178,18 @@ def batch(
             failed[0] += result["status"] == "failed"
             bar.update(task, advance=1, description=f"{failed[0]} failed, last: {result['case']}")
 
-        try:
-            result = guarded(lambda: run_batch(plan, out, rules=rules, lexicon=lexicon, lang=lang, redact=redact,
-                                               column_map=mapping, tz=tz, scheduler=scheduler, workers=workers,
-                                               resume=resume, force=force, progress=progress))
-        except typer.Exit as exc:
-            if exc.exit_code == 130:
-                fail(f"interrupted; the cases finished are kept in {out / 'cases'}, no partial case is left "
-                     "(run again with --resume)", 130)
-            raise
+        def run():
+            try:
+                return run_batch(plan, out, rules=rules, lexicon=lexicon, lang=lang, redact=redact,
+                                 column_map=mapping, tz=tz, scheduler=scheduler, workers=workers, resume=resume,
+                                 force=force, progress=progress)
+            except KeyboardInterrupt:
+                return None
+
+        result = guarded(run)
+    if result is None:
+        fail(f"interrupted; the cases finished are kept in {out / 'cases'}, no partial case is left "
+             "(run again with --resume)", 130)
     done = sum(r["status"] != "failed" for r in result.runs)
     resumed = sum(r["status"] == "resumed" for r in result.runs)
     typer.echo(f"wrote {out}: {done} case(s) analysed ({resumed} kept from before), {len(result.issues)} failed "

@@ -172,7 +172,8 @@ def test_interrupt_leaves_no_partial_case(root: Path, tmp_path: Path) -> None:
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
-    assert err.strip().splitlines()[-1].startswith("error: interrupted; the cases finished are kept")
+    assert err.strip().startswith("error: interrupted; the cases finished are kept")
+    assert "Traceback" not in err and err.count("error:") == 1
     left = sorted(p.name for p in (out / "cases").iterdir())
     assert left and all(not n.startswith(".") for n in left), left  # no staging folder left behind
     assert all(verify_bundle(out / "cases" / n) == [] for n in left)
