@@ -50,8 +50,19 @@ def redact_names(frames: dict[str, pd.DataFrame], issues: pd.DataFrame, names: l
     out["cases"]["case"] = out["cases"]["case"].map(alias)
     out["cases"]["inputs"] = ""
     out["cases"] = out["cases"].sort_values("case", kind="mergesort").reset_index(drop=True)
-    issues = issues.assign(case=issues["case"].map(alias), path="")
+    reasons = [_without_case(r, c, p, alias[c]) for c, p, r in issues[["case", "path", "reason"]].itertuples(index=False)]
+    issues = issues.assign(case=issues["case"].map(alias), path="", reason=reasons)
     return out, issues.sort_values("case", kind="mergesort").reset_index(drop=True)
+
+
+def _without_case(reason: str, name: str, path: str, alias: str) -> str:
+    """A failure's reason with the case's path, and its name wherever it stands as a word (`wangwu.ab`),
+    replaced by its alias; a name of digits or under 3 characters only as the path (it could be any text)."""
+    if path:
+        reason = reason.replace(path.rstrip("/"), alias)
+    if len(name) < 3 or name.isdigit():
+        return reason
+    return re.sub(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", alias, reason)
 
 
 def _rename_lists(evidence: str, alias: dict[str, str]) -> str:

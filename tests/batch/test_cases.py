@@ -56,13 +56,14 @@ def test_redaction_renames_cases_everywhere() -> None:
     collectors = pd.DataFrame({"cases": ["zhangsan;lisi", "lisi"],
                                "evidence": ["shared number +8613312340032 in 2 case(s): lisi, zhangsan", ""]})
     cases = pd.DataFrame({"case": ["lisi", "zhangsan"], "inputs": ["lisi/sms.xml", "zhangsan/calls.xml"]})
-    issues = pd.DataFrame({"case": ["wangwu"], "path": ["/home/u/wangwu"], "reason": ["no importable phone export found"]})
+    issues = pd.DataFrame({"case": ["wangwu"], "path": ["/home/u/wangwu"],
+                           "reason": ["/home/u/wangwu/backup.ab: damaged compressed data (wangwu.ab, wangwu-old)"]})
     frames, masked = redact_names({"collectors": collectors, "cases": cases, "weekly": pd.DataFrame()}, issues,
                                   ["zhangsan", "lisi", "wangwu"])
     assert list(frames["collectors"]["cases"]) == ["case_001;case_003", "case_001"]
     assert frames["collectors"]["evidence"][0] == "shared number +8613312340032 in 2 case(s): case_001, case_003"
     assert list(frames["cases"]["case"]) == ["case_001", "case_003"] and set(frames["cases"]["inputs"]) == {""}
-    assert masked.values.tolist() == [["case_002", "", "no importable phone export found"]]
+    assert masked.values.tolist() == [["case_002", "", "case_002/backup.ab: damaged compressed data (case_002.ab, case_002-old)"]]
 
 
 def test_cli_refuses_non_empty_out_before_starting_a_cluster(tmp_path: Path) -> None:
