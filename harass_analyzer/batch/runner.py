@@ -147,8 +147,11 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
     with dask.config.set({"distributed.worker.daemon": False,
                           "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                           "distributed.worker.profile.enabled": False}):
+        # No dashboard; the scheduler's small HTTP server (health checks) on a free port of 127.0.0.1, not
+        # on 8787, which another cluster may hold.
         cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                               host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                               scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
         client = Client(cluster, set_as_default=False)
         try:
             client.register_plugin(WorkerSetup())
