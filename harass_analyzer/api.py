@@ -58,6 +58,7 @@ class BundleSummary:
     senders: int
     issues: int
     duplicates_merged: int
+    fingerprint: str = ""  # SHA-256 of manifest.json: the one value to notarise or timestamp
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
@@ -135,9 +136,12 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
         analysis = run_analysis(paths, options, progress,
                                 events_ready=None if options.redact else events_csv.start)
         write_outputs(staging, analysis, events_csv)
-        bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
-                              analysis.inputs, {"duplicates_merged": analysis.duplicates_merged,
-                                                "events": len(analysis.events)})
+        from .report.facts import run_options
+
+        fingerprint = bundle.write_manifest(
+            staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz, analysis.inputs,
+            {"duplicates_merged": analysis.duplicates_merged, "events": len(analysis.events),
+             "options": run_options(analysis)})
         bundle.commit_bundle(staging, out)
     except BaseException:
         events_csv.stop()
@@ -146,4 +150,5 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     if options.zip:
         archive.write_zip(out)
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
-                         issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged)
+                         issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged,
+                         fingerprint=fingerprint)
