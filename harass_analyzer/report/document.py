@@ -84,7 +84,7 @@ def _entity_blocks(index: int, e: EntityFacts, f: ReportFacts) -> list[tuple]:
     blocks.append(("table", t["fig_headers"], [[str(x) for x in (
         e.total_in, e.calls_in, e.calls_unanswered, e.messages_in, e.collection_msgs, e.night_in, e.active_days)]]))
     if index < ENTITY_CHARTS and f.events:
-        blocks.append(("img", entity_chart_name(index), ""))
+        blocks.append(("img", entity_chart_name(index), t["cap_entity"]))
     if e.night_examples:
         nl = night_label(f.night_hours, f.lang)
         blocks.append(("p", t["night_list"].format(night_label=nl, n=e.night_in)))
@@ -137,8 +137,8 @@ def integrity_blocks(f: ReportFacts) -> list[tuple]:
     t = TEXT[f.lang]
     rows = [[str(i.get("path", "")), str(i.get("format", "")), str(i.get("records", "")), str(i.get("skipped", "")),
              str(i.get("sha256", ""))] for i in f.inputs]
-    return [("h2", t["integrity"]), ("p", t["integrity_note"]), ("table", t["input_headers"], rows),
-            ("kv", t["fingerprint"], FINGERPRINT_SLOT), ("list", t["keep_advice"])]
+    return [("h2", t["integrity"]), ("p", t["integrity_note"]), ("list", t["keep_advice"]),
+            ("table", t["input_headers"], rows), ("kv", t["fingerprint"], FINGERPRINT_SLOT)]
 
 
 def build_document(f: ReportFacts) -> list[tuple]:

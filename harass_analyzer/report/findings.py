@@ -132,9 +132,12 @@ def finding_sentence(x: Finding, lang: str, night_hours: tuple[int, int] = (22, 
                 f"contacted me {x.total} times at night ({nl}) on {x.rows} days (first {x.first}, last {x.last})")
     if x.kind == "daily_count":
         unit = "月" if p.get("period") == "month" else "天"
-        return (f"有 {x.rows} {unit}单{unit}{noun}{over}，最多的一{unit}达 {x.worst} 次（{x.worst_window}）；首次 {x.first}"
-                if zh else f"on {x.rows} day(s) {noun} per day were {over}; worst {x.worst} on {x.worst_window}; "
-                f"first {x.first}")
+        if x.rows == 1:
+            return (f"{x.worst_window} 这一{unit}{noun}达 {x.worst} 次（{over}）" if zh else
+                    f"{x.worst} {noun} on {x.worst_window} ({over})")
+        return (f"有 {x.rows} {unit}{noun}{over}，最多的一{unit} {x.worst} 次（{x.worst_window}），首次是 {x.first[:10]}"
+                if zh else f"on {x.rows} days {noun} were {over} (worst {x.worst} on {x.worst_window}, first "
+                f"{x.first[:10]})")
     if x.kind == "rolling_count":
         return (f"有 {x.rows} 个连续 {p.get('days', 7)} 天的区间内{noun}{over}，最多 {x.worst} 次；首次 {x.first}" if zh else
                 f"{x.rows} window(s) of {p.get('days', 7)} days with {noun} {over}; worst {x.worst}; first {x.first}")
@@ -188,7 +191,8 @@ def citation_sentence(c: Citation, lang: str) -> str:
     article = c.article.strip()
     label = weight_words(c.legal_weight, lang)
     if lang == "zh":
-        text = f"{c.document}{article}" + (f"规定：{c.wording}" if c.wording else "")
+        said = "：" if article.endswith("规定") else "规定："
+        text = f"{c.document}{article}" + (f"{said}{c.wording}" if c.wording else "")
         text += f"（{label}）" if label else ""
         return text + (f"；罚则：{c.penalty}" if c.penalty else "")
     text = f"{c.document} {article}".strip() + (f": {c.wording}" if c.wording else "")

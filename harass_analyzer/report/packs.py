@@ -75,6 +75,8 @@ def entity_facts_text(e: EntityFacts, f: ReportFacts, limit: int = FACTS_LIMIT) 
             break
     parts = []
     for x in findings:
+        if x.kind == "time_window":  # the night count is in the first sentence already
+            continue
         clause = finding_sentence(x, f.lang, f.night_hours, f.role)
         tail = "；" if zh else "; "
         if len(head) + sum(len(p) + 1 for p in parts) + len(clause) + 12 > limit:
@@ -204,7 +206,7 @@ def write_heimao(f: ReportFacts) -> str:
                     + f"）联系我 {e.total_in} 次：来电 {e.calls_in} 次，短信 {e.messages_in} 条，单日最多 {worst[1]} 次，"
                     f"夜间 {nl} {e.night_in} 次。")
             findings = [_mask_digits(finding_sentence(x, f.lang, f.night_hours, f.role))
-                        for x in f.findings.get(e.name, [])]
+                        for x in f.findings.get(e.name, []) if x.kind != "time_window"]
             if findings:
                 body += "其中" + "；".join(findings) + "。"
             body += "要求：立即停止骚扰性催收。"
@@ -236,6 +238,42 @@ def _threat_rows(f: ReportFacts, e: EntityFacts) -> pd.DataFrame:
     return ev.loc[hit[hit].index, ["event_id", "timestamp", "counterpart", "body", "tags"]]
 
 
+STATUTE_TAGS = ("insult", "threat", "violence")  # what 治安管理处罚法's "侮辱、恐吓" counts (cn pack)
+STATUTE_TIMES = 3  # "多次"
+
+
+def _police_statement(f: ReportFacts, e: EntityFacts, rows: pd.DataFrame, tag_counts: dict, counted: str) -> str:
+    """The statement for 110: the messages, then 治安管理处罚法 by the date of each message (第四十二条 before
+    2026-01-01, 第五十条 from then) when there were "多次" (3+) insulting or threatening ones in that period."""
+    zh = f.lang == "zh"
+    first, last = (str(rows["timestamp"].iloc[i])[:16].replace("T", " ") for i in (0, -1))
+    tags = rows["tags"].astype(str).str.split(";")
+    abusive = tags.map(lambda t: bool(set(t) & set(STATUTE_TAGS)))
+    early = abusive & (rows["timestamp"].astype(str).str[:10] < "2026-01-01")
+    late = abusive & ~early
+    if not zh:
+        return (f"From {first} to {last} collectors for {e.name} sent me {len(rows)} threatening, insulting or "
+                f"impersonating messages ({counted}). {int(early.sum())} insulting or threatening ones before "
+                f"2026-01-01 (Public Security Administration Punishments Law Art. 42(5)), {int(late.sum())} from then "
+                "(Art. 50(1)(5)). I ask the police to deal with it.")
+    text = (contact_line(f) + f"{first} 至 {last}，{e.name}的催收人员用 {rows['counterpart'].nunique()} 个号码向本人发送"
+            f"威胁、辱骂、冒充公检法或扬言曝光隐私的短信共 {len(rows)} 条（{counted}），干扰本人正常生活。")
+    law = []
+    if int(early.sum()) >= STATUTE_TIMES:
+        law.append(f"其中 {int(early.sum())} 条辱骂、恐吓短信发生在 2026 年 1 月 1 日以前，涉嫌违反《中华人民共和国治安管理处罚法》"
+                   "（2012年修正）第四十二条第（五）项「多次发送淫秽、侮辱、恐吓或者其他信息，干扰他人正常生活的」")
+    if int(late.sum()) >= STATUTE_TIMES:
+        law.append(f"{'其中 ' if not law else ''}{int(late.sum())} 条辱骂、恐吓短信发生在 2026 年 1 月 1 日以后，涉嫌违反"
+                   "《中华人民共和国治安管理处罚法》（2025年修订）第五十条第一款第（五）项「多次发送淫秽、侮辱、恐吓等信息"
+                   "或者采取滋扰、纠缠、跟踪等方法，干扰他人正常生活的」")
+    if tag_counts.get("impersonation"):
+        law.append(f"另有 {tag_counts['impersonation']} 条短信冒用公安、法院等国家机关的名义")
+    if tag_counts.get("exposure"):
+        law.append(f"{tag_counts['exposure']} 条扬言曝光隐私、爆通讯录，属于最高人民法院、最高人民检察院、公安部、司法部"
+                   "《关于办理实施“软暴力”的刑事案件若干问题的意见》第二条所列“揭发隐私”等软暴力手段")
+    return text + ("；".join(law) + "。" if law else "") + "请求依法查处，并责令其停止联系本人。"
+
+
 def write_110(f: ReportFacts) -> str:
     zh = f.lang == "zh"
     how = (["适用于：威胁人身安全、辱骂恐吓、冒充公检法、扬言曝光隐私或爆通讯录",
@@ -256,29 +294,7 @@ def write_110(f: ReportFacts) -> str:
 
         counted = ("、".join(f"{TAG_WORDS['zh'][t]} {n} 条" for t, n in tag_counts.items() if n) if zh else
                    ", ".join(f"{TAG_WORDS['en'][t]} {n}" for t, n in tag_counts.items() if n))
-        before = int((rows["timestamp"].astype(str).str[:10] < "2026-01-01").sum())
-        after = len(rows) - before
-        if zh:
-            text = (contact_line(f) + f"{rows['timestamp'].iloc[0][:16].replace('T', ' ')} 至 "
-                    f"{rows['timestamp'].iloc[-1][:16].replace('T', ' ')}，{e.name}催收人员用 "
-                    f"{rows['counterpart'].nunique()} 个号码向本人发送含威胁、辱骂等内容的短信 {len(rows)} 条（{counted}），"
-                    "干扰本人正常生活。")
-            law = []
-            if before:
-                law.append(f"其中 {before} 条发生在 2026 年 1 月 1 日以前，涉嫌违反《中华人民共和国治安管理处罚法》（2012年修正）"
-                           "第四十二条第（五）项「多次发送淫秽、侮辱、恐吓或者其他信息，干扰他人正常生活的」")
-            if after:
-                law.append(f"其中 {after} 条发生在 2026 年 1 月 1 日以后，涉嫌违反《中华人民共和国治安管理处罚法》（2025年修订）"
-                           "第五十条第一款第（五）项「多次发送淫秽、侮辱、恐吓等信息或者采取滋扰、纠缠、跟踪等方法，干扰他人正常生活的」")
-            if tag_counts["exposure"]:
-                law.append("扬言曝光隐私、爆通讯录属于最高人民法院、最高人民检察院、公安部、司法部《关于办理实施“软暴力”的刑事案件"
-                           "若干问题的意见》第二条所列“揭发隐私”等软暴力手段")
-            text += "；".join(law) + "。请求依法查处，并责令其停止联系本人。"
-        else:
-            text = (f"From {rows['timestamp'].iloc[0][:10]} to {rows['timestamp'].iloc[-1][:10]} collectors for "
-                    f"{e.name} sent me {len(rows)} threatening or insulting messages ({counted}). I ask the police to "
-                    "deal with it under the Public Security Administration Punishments Law (Art. 42(5) before "
-                    "2026-01-01, Art. 50(1)(5) from then).")
+        text = _police_statement(f, e, rows, tag_counts, counted)
         lines += [f"## {md_escape(e.name)}", "", f"**{'报警陈述（可直接复制）' if zh else 'Statement'}**", "",
                   fenced(text), "", f"**{'短信原文（未经编辑）' if zh else 'Messages (unedited)'}**", ""]
         for n, r in enumerate(rows.head(TEXTS_LISTED * 2).itertuples(index=False), 1):

@@ -53,6 +53,8 @@ class _Report:
 
         self.lang = lang
         self.entity_heads = entity_heads
+        self.page_heads = {lang_text["entities"], lang_text["integrity"]}
+        self.last = ""
         self.pdf = Doc(orientation="P", unit="mm", format="A4")
         self.pdf.set_compression(False)  # page text stays readable: the fingerprint slot is found in the bytes
         # the same fixed date as the zip's entries: the same bundle gives the same bytes (manifest.json
@@ -75,15 +77,15 @@ class _Report:
         pdf.set_font(FONT, size=size)
         pdf.set_text_color(*color)
         pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(WIDTH, height or size * 0.5, text, fill=fill is not None, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(WIDTH, height or size * 0.5, text, fill=fill is not None, align="L", new_x="LMARGIN",
+                       new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
 
     def heading(self, kind: str, text: str) -> None:
         pdf = self.pdf
-        if kind == "h3" and text in self.entity_heads and pdf.get_y() > 40:
-            pdf.add_page()  # each collector on its own pages
-        elif pdf.get_y() > 250:
-            pdf.add_page()
+        starts_page = (kind == "h3" and text in self.entity_heads and self.last != "h2") or text in self.page_heads
+        if (starts_page and pdf.get_y() > 40) or pdf.get_y() > 250:
+            pdf.add_page()  # each collector, the collectors' part and the integrity page start a page
         size = {"h1": 18, "h2": 14, "h3": 11.5}[kind]
         pdf.ln(2 if kind == "h3" else 4)
         self.text(text, size=size, color=COLORS["h1"] if kind == "h1" else (0, 0, 0), height=size * 0.55)
@@ -110,7 +112,7 @@ class _Report:
         from fpdf.fonts import FontFace
 
         heading = FontFace(family=FONT, size_pt=7.5, fill_color=(242, 242, 242))
-        with pdf.table(col_widths=widths, width=WIDTH, line_height=3.6, text_align="LEFT",
+        with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", line_height=3.6, text_align="LEFT",
                        headings_style=heading, first_row_as_headings=True, repeat_headings=1) as table:
             table.row(headers)
             for row in rows:
@@ -157,18 +159,27 @@ class _Report:
 
 
 def _widths(headers: list[str], rows: list[list[str]]) -> list[float]:
-    """Column widths from the longest text of each column (CJK characters count double), bounded."""
+    """Column widths in mm: each column as wide as its longest line (a CJK character counts double, one
+    unit ≈ 1.4 mm at 7.5 pt), at least its header's longest word; long columns share what is left."""
     def size(text: str) -> int:
         return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
-    longest = []
+    need, least = [], []
     for i, h in enumerate(headers):
-        values = [size(h)] + [max((size(p) for p in str(r[i]).split("\n")), default=0) for r in rows if i < len(r)]
-        longest.append(min(max(values), 90))
-    hashes = [i for i in range(len(headers)) if any(_is_hash(str(r[i])) for r in rows if i < len(r))]
-    for i in hashes:
-        longest[i] = 80
-    return [max(w, 6) for w in longest]
+        cells = [str(r[i]) for r in rows if i < len(r)]
+        longest = max([size(h)] + [size(p) for c in cells for p in c.split("\n")])
+        if any(_is_hash(c) for c in cells):
+            longest, floor = 78, 78  # Courier 6 pt: a whole SHA-256 on one line
+        else:
+            floor = min(max(size(h), 6), 16)
+        need.append(longest * 1.4 + 2)
+        least.append(floor * 1.4 + 2)
+    if sum(need) <= WIDTH:
+        return need
+    spare = WIDTH - sum(least)
+    extra = [n - m for n, m in zip(need, least)]
+    scale = max(spare, 0) / max(sum(extra), 1)
+    return [m + e * scale for m, e in zip(least, extra)]
 
 
 def render_pdf(blocks: list[tuple], charts: Path, lang: str, path: Path, entity_heads: set[str],
@@ -193,7 +204,10 @@ def _render(blocks: list[tuple], charts: Path, lang: str, path: Path, entity_hea
     for block in blocks:
         kind = block[0]
         if kind in ("h1", "h2", "h3"):
+            doc.last = ""
             doc.heading(kind, block[1])
+            doc.last = kind
+            continue
         elif kind == "p":
             doc.text(block[1], size=9.5, height=5)
             doc.pdf.ln(1)
@@ -209,6 +223,7 @@ def _render(blocks: list[tuple], charts: Path, lang: str, path: Path, entity_hea
             doc.messages(block[1])
         elif kind == "kv":
             doc.mono(block[1], block[2])
+        doc.last = kind
     for label, value in closing:
         doc.mono(label, value)
     doc.pdf.output(str(path))

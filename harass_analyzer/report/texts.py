@@ -26,7 +26,9 @@ TEXT = {
         "sum_viol_none": "按规则配置“{profile}”未检出违规。",
         "sum_viol_na": "规则检查结果不可用（本次没有运行规则检查），下文只有统计数字。",
         "charts": "图表",
-        "cap_daily": "每日呼入来电与接收短信，按催收/其他拆分。",
+        "cap_daily": "每日呼入来电与接收短信，按催收/其他拆分；红色三角标出检出违规的日子。每日次数上限是按单个催收方计算的，"
+                     "上限线画在下文各催收方的图上。",
+        "cap_entity": "每天三根柱：接通的来电、未接通的来电、短信；虚线是该类来电的每日上限，红色三角标出检出违规的日子。",
         "cap_hourly": "催收联系按时刻分布；灰色为规则禁止联系的时段。",
         "cap_heatmap": "催收联系按星期和时刻分布（格内数字为次数）。",
         "cap_top_senders": "联系最多的号码（含非催收号码）。",
@@ -96,7 +98,10 @@ TEXT = {
         "sum_viol_none": "Rule profile \"{profile}\" flags no violation.",
         "sum_viol_na": "Rule checks are not available for this run; only the figures are shown.",
         "charts": "Charts",
-        "cap_daily": "Incoming calls and received messages per day, collection vs other.",
+        "cap_daily": "Incoming calls and received messages per day, collection vs other; red marks: days with a "
+                     "flagged rule. Daily limits count per collector: their lines are on each collector's chart.",
+        "cap_entity": "Three bars a day: answered calls, unanswered calls, messages; dashed lines: that kind's "
+                      "daily limit; red marks: days with a flagged rule.",
         "cap_hourly": "Collection contacts by hour; grey marks the hours the rules disallow.",
         "cap_heatmap": "Collection contacts by weekday and hour (numbers are counts).",
         "cap_top_senders": "Numbers that contacted you most (including non-collectors).",
