@@ -162,8 +162,8 @@ def finding_sentence(x: Finding, lang: str, night_hours: tuple[int, int] = (22, 
     if x.kind == "after_conversation":
         return (f"在已通话后的 {p.get('days', 7)} 天内再次来电 {x.total} 次（首次 {x.first}）" if zh else
                 f"called {x.total} times within {p.get('days', 7)} days after a conversation (first {x.first})")
-    return (f"检出 {x.rows} 处，共 {x.total} 次（首次 {x.first}）" if zh else
-            f"flagged {x.rows} time(s), {x.total} events (first {x.first})")
+    return (f"{x.title}：检出 {x.rows} 处，共 {x.total} 次（首次 {x.first}）" if zh else
+            f"{x.title}: flagged {x.rows} time(s), {x.total} events (first {x.first})")
 
 
 def worst_words(x: Finding, lang: str) -> str:
