@@ -109,10 +109,15 @@ def _load_manifest(source, label: str) -> tuple[list[dict], bytes]:
 
 
 def bundle_fingerprint(bundle: Path) -> str:
-    """The SHA-256 of the bundle's manifest.json (folder or zip)."""
+    """The SHA-256 of the bundle's manifest.json (folder or zip), whatever the file holds."""
     bundle = Path(bundle)
-    _, data = _load_manifest(_open(bundle), str(bundle))
-    return hashlib.sha256(data).hexdigest()
+    source = _open(bundle)
+    if not source.exists(MANIFEST):
+        raise UnreadableSource(f"{bundle}/{MANIFEST}: missing; this is not a harass-analyzer bundle")
+    try:
+        return hashlib.sha256(source.read(MANIFEST)).hexdigest()
+    except OSError as exc:
+        raise UnreadableSource(f"{bundle}/{MANIFEST}: unreadable ({exc.strerror or exc})") from exc
 
 
 def verify_bundle(bundle: Path) -> list[str]:
