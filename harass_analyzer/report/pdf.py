@@ -13,6 +13,8 @@ import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
+from fpdf.enums import WrapMode
+
 from .fonts import SC_FACE, packaged_font_path
 from .texts import TEXT
 
@@ -77,8 +79,10 @@ class _Report:
         pdf.set_font(FONT, size=size)
         pdf.set_text_color(*color)
         pdf.set_x(pdf.l_margin)
+        # CHAR: Chinese has no spaces to break at (WORD mode would break only at the few spaces, leaving
+        # a bullet alone on its line and ragged lines after each Latin word)
         pdf.multi_cell(WIDTH, height or size * 0.5, text, fill=fill is not None, align="L", new_x="LMARGIN",
-                       new_y="NEXT")
+                       new_y="NEXT", wrapmode=WrapMode.CHAR)
         pdf.set_text_color(0, 0, 0)
 
     def heading(self, kind: str, text: str) -> None:
@@ -112,7 +116,7 @@ class _Report:
         from fpdf.fonts import FontFace
 
         heading = FontFace(family=FONT, size_pt=7.5, fill_color=(242, 242, 242))
-        with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", line_height=3.6, text_align="LEFT",
+        with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", line_height=3.6, wrapmode=WrapMode.CHAR, text_align="LEFT",
                        headings_style=heading, first_row_as_headings=True, repeat_headings=1) as table:
             table.row(headers)
             for row in rows:
@@ -171,7 +175,7 @@ def _widths(headers: list[str], rows: list[list[str]]) -> list[float]:
         if any(_is_hash(c) for c in cells):
             longest, floor = 78, 78  # Courier 6 pt: a whole SHA-256 on one line
         else:
-            floor = min(max(size(h), 6), 16)
+            floor = min(max(size(h), longest // 3, 6), 22)  # a wordy column keeps room to read
         need.append(longest * 1.4 + 2)
         least.append(floor * 1.4 + 2)
     if sum(need) <= WIDTH:
