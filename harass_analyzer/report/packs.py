@@ -73,18 +73,23 @@ def entity_facts_text(e: EntityFacts, f: ReportFacts, limit: int = FACTS_LIMIT) 
                      f"{e.night_in} at night ({nl}).")
         if len(head) <= limit - 40:
             break
-    parts = []
-    for x in findings:
-        if x.kind == "time_window":  # the night count is in the first sentence already
-            continue
-        clause = finding_sentence(x, f.lang, f.night_hours, f.role)
-        tail = "；" if zh else "; "
-        if len(head) + sum(len(p) + 1 for p in parts) + len(clause) + 12 > limit:
-            parts.append("等（见相关依据）" if zh else "etc. (see the basis)")
+    if not zh and head and not head.endswith(" "):
+        head = head.replace(CONTACT_EN, CONTACT_EN + " ", 1)
+    # the night count is in the first sentence already; rules that count the same contacts (three
+    # third-party rules for a contact) say the same clause once
+    clauses = list(dict.fromkeys(finding_sentence(x, f.lang, f.night_hours, f.role) for x in findings
+                                 if x.kind != "time_window"))
+    lead, sep, stop, etc = ("其中：", "；", "。", "等（见相关依据）。") if zh else (" Among them: ", "; ", ".", "; etc. (see the basis)")
+
+    def joined(items: list[str], more: bool) -> str:
+        return head + (lead + sep.join(items) + (etc if more else stop) if items else "")
+
+    kept: list[str] = []
+    for clause in clauses:
+        if len(joined(kept + [clause], len(kept) + 1 < len(clauses))) > limit:
             break
-        parts.append(clause + tail)
-    text = head + (("其中：" if zh else " Among them: ") + "".join(parts).rstrip("；; ") + ("。" if zh else ".")
-                   if parts else "")
+        kept.append(clause)
+    text = joined(kept, len(kept) < len(clauses))
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -151,7 +156,7 @@ def write_12378(f: ReportFacts, pdf_bytes: int | None) -> str:
     lines = _header("12378 投诉材料" if zh else "12378 complaint", how, f)
     for i, e in enumerate(f.entities, 1):
         facts = entity_facts_text(e, f)
-        lines += [f"## {i}. {'被投诉机构' if zh else 'Institution'}：{md_escape(e.name)}", "",
+        lines += [f"## {i}. {'被投诉机构：' if zh else 'Institution: '}{md_escape(e.name)}", "",
                   f"**{'主要事实' if zh else 'Facts'}**（{len(facts)} {'字' if zh else 'characters'}）", "",
                   fenced(facts), "", f"**{'投诉请求' if zh else 'Request'}**", "", fenced(demand_text(e, f)), ""]
         basis = basis_lines(e, f)
@@ -174,7 +179,7 @@ def write_nifa(f: ReportFacts, pdf_bytes: int | None) -> str:
     for i, e in enumerate(f.entities, 1):
         facts = entity_facts_text(e, f)
         basis = basis_lines(e, f)
-        lines += [f"## {i}. {'被举报平台' if zh else 'Platform'}：{md_escape(e.name)}", "",
+        lines += [f"## {i}. {'被举报平台：' if zh else 'Platform: '}{md_escape(e.name)}", "",
                   f"**{'举报事实' if zh else 'Facts'}**（{len(facts)} {'字' if zh else 'characters'}）", "",
                   fenced(facts + ("\n" + "\n".join(basis) if basis else "")), "",
                   f"**{'举报请求' if zh else 'Request'}**", "", fenced(demand_text(e, f)), "",
@@ -205,8 +210,8 @@ def write_heimao(f: ReportFacts) -> str:
                     + "、".join(numbers[:5]) + ("等" if len(numbers) > 5 else "")
                     + f"）联系我 {e.total_in} 次：来电 {e.calls_in} 次，短信 {e.messages_in} 条，单日最多 {worst[1]} 次，"
                     f"夜间 {nl} {e.night_in} 次。")
-            findings = [_mask_digits(finding_sentence(x, f.lang, f.night_hours, f.role))
-                        for x in f.findings.get(e.name, []) if x.kind != "time_window"]
+            findings = list(dict.fromkeys(_mask_digits(finding_sentence(x, f.lang, f.night_hours, f.role))
+                                          for x in f.findings.get(e.name, []) if x.kind != "time_window"))
             if findings:
                 body += "其中" + "；".join(findings) + "。"
             body += "要求：立即停止骚扰性催收。"
