@@ -14,35 +14,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from . import bundle
 from .facts import EntityFacts, ReportFacts
+from .pack_common import CONTACT_EN, CONTACT_ZH, contact_line, evidence_list, header as _header
 from .findings import Finding, basis_sentences, citation_caveat, finding_sentence, weight_words
 from .markdown import fenced, md_escape
 from .redact import mask_number
 from .texts import night_label
 
 FACTS_LIMIT = 500  # 12378 / 互金协会 forms: keep the facts short enough to paste
-CALLS_LISTED = 60  # per number in 12321.md; events.csv has the rest
-TEXTS_LISTED = 12
-THREAT_TAGS = ("violence", "threat", "insult", "impersonation", "exposure")
-CONTACT_ZH = "本人并非借款人，系被填写为紧急联系人/通讯录联系人，与该笔债务无关。"
-CONTACT_EN = "I am not the borrower: my number was given as an emergency or address-book contact."
 PDF_LIMIT = 2 * 1024 * 1024
-
-
-def contact_line(f: ReportFacts) -> str:
-    return (CONTACT_ZH if f.lang == "zh" else CONTACT_EN) if f.role == "contact" else ""
-
-
-def recordings_of(f: ReportFacts, numbers: list[str]) -> int:
-    """Call recordings linked to these numbers (events.csv `recording` column, when an import adds it)."""
-    ev = f.frame
-    if ev is None or "recording" not in ev.columns or not numbers:
-        return 0
-    has = ev["recording"].fillna("").astype(str).ne("") & ev["counterpart"].isin(numbers)
-    return int(has.sum())
 
 
 def _shorten(numbers: list[str], keep: int, zh: bool) -> str:
@@ -101,37 +81,6 @@ def basis_lines(e: EntityFacts, f: ReportFacts) -> list[str]:
         cites = ("；".join(basis_sentences(x, f.lang)) if zh else "; ".join(basis_sentences(x, f.lang)))
         lines.append(f"{i}. {x.title}：{finding_sentence(x, f.lang, f.night_hours, f.role)}。依据：{cites}" if zh else
                      f"{i}. {x.title}: {finding_sentence(x, f.lang, f.night_hours, f.role)}. Basis: {cites}")
-    return lines
-
-
-def evidence_list(e: EntityFacts | None, f: ReportFacts, pdf_bytes: int | None = None) -> list[str]:
-    zh = f.lang == "zh"
-    size = f"（{pdf_bytes / 1024 / 1024:.2f} MB）" if pdf_bytes else ""
-    items = ([f"report.pdf：证据报告{size}，含图表、每个催收方的统计、规则检查和所有文件的哈希",
-              "evidence.xlsx：逐条记录（时间、号码、通话时长、短信原文），可用 Excel/WPS 筛选",
-              "events.csv、senders.csv、violations.csv、entities.csv：同样的数据（机器可读）",
-              "manifest.json：所有文件的 SHA-256 和本次运行的指纹",
-              "原始导出文件和手机原机（电子数据的原件，请妥善保管）"] if zh else
-             [f"report.pdf: the evidence report{size} (charts, per-collector figures, rule checks, hashes)",
-              "evidence.xlsx: every record (time, number, call duration, unedited text)",
-              "events.csv, senders.csv, violations.csv, entities.csv: the same data, machine-readable",
-              "manifest.json: SHA-256 of every file and the run's fingerprint",
-              "the original export and the phone itself (the originals of the electronic data)"])
-    recordings = recordings_of(f, e.numbers if e is not None else sorted(f.collector_numbers))
-    if recordings:
-        items.insert(2, f"附通话录音 {recordings} 个" if zh else f"{recordings} call recording(s) attached")
-    return [f"{i}. {t}" for i, t in enumerate(items, 1)]
-
-
-def _header(title: str, how: list[str], f: ReportFacts) -> list[str]:
-    lines = [f"# {title}", ""] + [f"- {md_escape(h)}" for h in how] + [""]
-    if contact_line(f):
-        lines += [f"**{md_escape(contact_line(f))}**", ""]
-    if f.redacted:
-        lines += ["> **" + md_escape("本文件来自脱敏（--redact）的证据包，不宜直接提交；请用未脱敏的版本。" if f.lang == "zh"
-                                     else "Made from a redacted bundle: file the unredacted version.") + "**", ""]
-    if not f.entities:
-        lines += ["没有发现催收方。" if f.lang == "zh" else "No collector found.", ""]
     return lines
 
 
@@ -233,177 +182,6 @@ def _mask_digits(text: str) -> str:
     return re.sub(r"\+?\d{7,}", lambda m: mask_number(m.group(0)), text)
 
 
-def _threat_rows(f: ReportFacts, e: EntityFacts) -> pd.DataFrame:
-    ev = f.frame
-    if ev is None or not e.numbers:
-        return pd.DataFrame()
-    pick = ev["counterpart"].isin(e.numbers) & ev["direction"].eq("in") & ev["kind"].ne("call")
-    tags = ev.loc[pick, "tags"].fillna("").astype(str)
-    hit = tags.str.split(";").map(lambda t: bool(set(t) & set(THREAT_TAGS)))
-    return ev.loc[hit[hit].index, ["event_id", "timestamp", "counterpart", "body", "tags"]]
-
-
-STATUTE_TAGS = ("insult", "threat", "violence")  # what 治安管理处罚法's "侮辱、恐吓" counts (cn pack)
-STATUTE_TIMES = 3  # "多次"
-
-
-def _police_statement(f: ReportFacts, e: EntityFacts, rows: pd.DataFrame, tag_counts: dict, counted: str) -> str:
-    """The statement for 110: the messages, then 治安管理处罚法 by the date of each message (第四十二条 before
-    2026-01-01, 第五十条 from then) when there were "多次" (3+) insulting or threatening ones in that period."""
-    zh = f.lang == "zh"
-    first, last = (str(rows["timestamp"].iloc[i])[:16].replace("T", " ") for i in (0, -1))
-    tags = rows["tags"].astype(str).str.split(";")
-    abusive = tags.map(lambda t: bool(set(t) & set(STATUTE_TAGS)))
-    early = abusive & (rows["timestamp"].astype(str).str[:10] < "2026-01-01")
-    late = abusive & ~early
-    if not zh:
-        return (f"From {first} to {last} collectors for {e.name} sent me {len(rows)} threatening, insulting or "
-                f"impersonating messages ({counted}). {int(early.sum())} insulting or threatening ones before "
-                f"2026-01-01 (Public Security Administration Punishments Law Art. 42(5)), {int(late.sum())} from then "
-                "(Art. 50(1)(5)). I ask the police to deal with it.")
-    text = (contact_line(f) + f"{first} 至 {last}，{e.name}的催收人员用 {rows['counterpart'].nunique()} 个号码向本人发送"
-            f"威胁、辱骂、冒充公检法或扬言曝光隐私的短信共 {len(rows)} 条（{counted}），干扰本人正常生活。")
-    law = []
-    if int(early.sum()) >= STATUTE_TIMES:
-        law.append(f"其中 {int(early.sum())} 条辱骂、恐吓短信发生在 2026 年 1 月 1 日以前，涉嫌违反《中华人民共和国治安管理处罚法》"
-                   "（2012年修正）第四十二条第（五）项「多次发送淫秽、侮辱、恐吓或者其他信息，干扰他人正常生活的」")
-    if int(late.sum()) >= STATUTE_TIMES:
-        law.append(f"{'其中 ' if not law else ''}{int(late.sum())} 条辱骂、恐吓短信发生在 2026 年 1 月 1 日以后，涉嫌违反"
-                   "《中华人民共和国治安管理处罚法》（2025年修订）第五十条第一款第（五）项「多次发送淫秽、侮辱、恐吓等信息"
-                   "或者采取滋扰、纠缠、跟踪等方法，干扰他人正常生活的」")
-    if tag_counts.get("impersonation"):
-        law.append(f"另有 {tag_counts['impersonation']} 条短信冒用公安、法院等国家机关的名义")
-    if tag_counts.get("exposure"):
-        law.append(f"{tag_counts['exposure']} 条扬言曝光隐私、爆通讯录，属于最高人民法院、最高人民检察院、公安部、司法部"
-                   "《关于办理实施“软暴力”的刑事案件若干问题的意见》第二条所列“揭发隐私”等软暴力手段")
-    return text + ("；".join(law) + "。" if law else "") + "请求依法查处，并责令其停止联系本人。"
-
-
-def write_110(f: ReportFacts) -> str:
-    zh = f.lang == "zh"
-    how = (["适用于：威胁人身安全、辱骂恐吓、冒充公检法、扬言曝光隐私或爆通讯录",
-            "报警时请带上手机原机（短信和通话记录的原件）、本材料、report.pdf，有通话录音一并带上",
-            "2026 年 1 月 1 日起的行为适用修订后的《治安管理处罚法》第五十条，之前的行为适用原第四十二条"] if zh else
-           ["For threats, insults, impersonating officials, threats to expose you or message your contacts",
-            "Bring the phone itself, this file, report.pdf and any call recordings"])
-    lines = _header("110 报警材料" if zh else "Police (110) material", how, f)
-    shown = 0
-    for e in f.entities:
-        rows = _threat_rows(f, e)
-        if rows.empty:
-            continue
-        shown += 1
-        tag_counts = {t: int(rows["tags"].astype(str).str.split(";").map(lambda s, t=t: t in s).sum())
-                      for t in THREAT_TAGS}
-        from .findings import TAG_WORDS
-
-        counted = ("、".join(f"{TAG_WORDS['zh'][t]} {n} 条" for t, n in tag_counts.items() if n) if zh else
-                   ", ".join(f"{TAG_WORDS['en'][t]} {n}" for t, n in tag_counts.items() if n))
-        text = _police_statement(f, e, rows, tag_counts, counted)
-        lines += [f"## {md_escape(e.name)}", "", f"**{'报警陈述（可直接复制）' if zh else 'Statement'}**", "",
-                  fenced(text), "", f"**{'短信原文（未经编辑）' if zh else 'Messages (unedited)'}**", ""]
-        for n, r in enumerate(rows.head(TEXTS_LISTED * 2).itertuples(index=False), 1):
-            lines += [f"{n}. {md_escape(str(r.timestamp)[:19].replace('T', ' '))} · {md_escape(r.counterpart)} · "
-                      f"{md_escape(r.event_id)}", "", fenced(str(r.body)), ""]
-        if len(rows) > TEXTS_LISTED * 2:
-            lines += [md_escape(f"其余 {len(rows) - TEXTS_LISTED * 2} 条见 events.csv / evidence.xlsx。" if zh else
-                                f"{len(rows) - TEXTS_LISTED * 2} more in events.csv / evidence.xlsx."), ""]
-        lines += [f"**{'证据清单' if zh else 'Evidence'}**", ""] + evidence_list(e, f) + [""]
-    if f.entities and not shown:
-        lines += ["没有发现威胁、辱骂、冒充公检法或扬言曝光的短信。频繁来电、夜间来电一般先向 12378、12321 投诉。" if zh else
-                  "No threatening, insulting or impersonating message was found; file frequent calls with 12378/12321.",
-                  ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def number_table(f: ReportFacts) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """12321 rows (one per collector number, counts from senders.csv), and per number its incoming
-    calls and distinct message texts (first few, time order)."""
-    numbers = sorted(f.collector_numbers)
-    entity_of = {n: e.name for e in f.entities for n in e.numbers}
-    s = f.senders.loc[f.senders["counterpart"].isin(numbers)]
-    ev = f.frame
-    calls: dict[str, pd.DataFrame] = {}
-    texts: dict[str, pd.DataFrame] = {}
-    seconds: dict[str, tuple[float, float]] = {}
-    if ev is not None and f.tally is not None and numbers:
-        mine = f.tally.member(f.tally.codes_for(numbers))[f.tally.cp]
-        rows = ev.iloc[f.tally.rows[mine]][["event_id", "timestamp", "counterpart", "kind", "call_status",
-                                            "duration_s", "body", "category"]]
-        is_call = rows["kind"].eq("call").to_numpy()
-        c = rows.loc[is_call]
-        dur = pd.to_numeric(c["duration_s"], errors="coerce").fillna(0)
-        agg = dur.groupby(c["counterpart"].astype(str)).agg(["sum", "max"])
-        seconds = {k: (float(a), float(b)) for k, a, b in zip(agg.index, agg["sum"], agg["max"])}
-        calls = {k: g for k, g in c.groupby(c["counterpart"].astype(str)).head(CALLS_LISTED).groupby(
-            c["counterpart"].astype(str), sort=False)}
-        m = rows.loc[~is_call].drop_duplicates(["counterpart", "body"])
-        texts = {k: g for k, g in m.groupby(m["counterpart"].astype(str)).head(TEXTS_LISTED).groupby(
-            m["counterpart"].astype(str), sort=False)}
-    out = pd.DataFrame({
-        "被举报号码": s["counterpart"].astype(str).to_numpy(),
-        "催收方": [entity_of.get(n, "") for n in s["counterpart"]],
-        "举报类型": ["骚扰电话和短信" if c and m else "骚扰电话" if c else "骚扰短信"
-                 for c, m in zip(s["calls_in"], s["messages_in"])],
-        "首次": s["first_seen"].astype(str).str[:19].str.replace("T", " ").to_numpy(),
-        "最近": s["last_seen"].astype(str).str[:19].str.replace("T", " ").to_numpy(),
-        "联系次数": s["total_in"].to_numpy(), "来电次数": s["calls_in"].to_numpy(),
-        "未接通次数": s["calls_unanswered"].to_numpy(),
-        "通话总时长_秒": [int(seconds.get(n, (0, 0))[0]) for n in s["counterpart"]],
-        "最长一次通话_秒": [int(seconds.get(n, (0, 0))[1]) for n in s["counterpart"]],
-        "短信条数": s["messages_in"].to_numpy(), "催收短信条数": s["collection_msgs"].to_numpy(),
-        "夜间次数": s["night_in"].to_numpy(),
-    })
-    out["举报描述"] = [_number_text(r, f) for r in out.itertuples(index=False)]
-    first_text = {k: str(g["body"].iloc[0]) for k, g in texts.items()}
-    out["短信原文_最早一条"] = [first_text.get(n, "") for n in out["被举报号码"]]
-    return out.sort_values(["联系次数", "被举报号码"], ascending=[False, True], kind="mergesort").reset_index(drop=True), \
-        calls, texts
-
-
-def _number_text(r, f: ReportFacts) -> str:
-    nl = night_label(f.night_hours, f.lang)
-    return (contact_line(f) + f"号码 {r.被举报号码} 自 {r.首次[:16]} 至 {r.最近[:16]} 共联系本人 {r.联系次数} 次："
-            f"来电 {r.来电次数} 次（其中未接通 {r.未接通次数} 次，接通的通话合计 {r.通话总时长_秒} 秒），"
-            f"短信 {r.短信条数} 条（其中催收内容 {r.催收短信条数} 条），夜间 {nl} {r.夜间次数} 次。"
-            + (f"该号码用于{r.催收方}的催收（依据短信签名、回拨号码等归并）。" if r.催收方 and r.催收方 != r.被举报号码 else "")
-            + "请核查处理。")
-
-
-def write_12321(f: ReportFacts, folder: Path) -> str:
-    table, calls, texts = number_table(f)
-    bundle.write_csv(table, folder / "12321.csv")
-    zh = f.lang == "zh"
-    how = (["12321 网络不良与垃圾信息举报受理中心：每个号码单独举报（网站、12321 App 或微信公众号“12321举报中心”）",
-            "短信举报：发送“被举报号码*短信内容”到 12321；电话 010-12321",
-            "每个号码一节：举报描述可直接复制；短信原文未经编辑；12321.csv 是同样内容的表格"] if zh else
-           ["12321: one report per number (web, app, WeChat 12321举报中心); by SMS: number*text to 12321"])
-    lines = _header("12321 举报材料（每个号码一份）" if zh else "12321 reports (one per number)", how, f)
-    for i, r in enumerate(table.itertuples(index=False), 1):
-        n = r.被举报号码
-        lines += [f"## {i}. {md_escape(n)}（{md_escape(r.催收方)}）", "", f"**{'举报描述（可直接复制）' if zh else 'Description'}**",
-                  "", fenced(r.举报描述), ""]
-        c = calls.get(n)
-        if c is not None and len(c):
-            lines += [f"**来电记录**（前 {len(c)} 次，共 {r.来电次数} 次；时长单位：秒）", ""]
-            lines += [f"- {md_escape(str(t)[:19].replace('T', ' '))}  {md_escape(_status(st))}  "
-                      f"{'' if pd.isna(d) else int(float(d))}"
-                      for t, st, d in zip(c["timestamp"], c["call_status"], c["duration_s"])]
-            lines.append("")
-        t = texts.get(n)
-        if t is not None and len(t):
-            lines += [f"**短信原文（未经编辑，不重复的前 {len(t)} 条，共 {r.短信条数} 条）**", ""]
-            for k, x in enumerate(t.itertuples(index=False), 1):
-                lines += [f"{k}. {md_escape(str(x.timestamp)[:19].replace('T', ' '))} · {md_escape(x.event_id)}", "",
-                          fenced(str(x.body)), "", f"短信举报格式：`{md_escape(n)}*`（后接上面的原文）", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _status(status: object) -> str:
-    return {"answered": "已接通", "missed": "未接", "rejected": "拒接", "blocked": "拦截", "voicemail": "语音信箱"}.get(
-        str(status), str(status))
-
-
 def write_notes(f: ReportFacts) -> str:
     zh = f.lang == "zh"
     lines = ["# 引用说明（提交前请核对）" if zh else "# Notes on the citations (check before filing)", ""]
@@ -437,6 +215,9 @@ def write_notes(f: ReportFacts) -> str:
 def write_packs(folder: Path, f: ReportFacts, pdf_bytes: int | None = None) -> list[str]:
     """Write complaint/ under `folder`; return the file names written."""
     folder.mkdir(parents=True, exist_ok=True)
+    from .pack_110 import write_110
+    from .pack_12321 import write_12321
+
     files = {"12321.md": write_12321(f, folder), "12378.md": write_12378(f, pdf_bytes), "nifa.md": write_nifa(f, pdf_bytes),
              "heimao.md": write_heimao(f), "110.md": write_110(f), "notes.md": write_notes(f)}
     for name, text in files.items():
@@ -444,4 +225,4 @@ def write_packs(folder: Path, f: ReportFacts, pdf_bytes: int | None = None) -> l
     return ["12321.csv", *files]
 
 
-__all__ = ["write_packs", "entity_facts_text", "number_table", "contact_line"]
+__all__ = ["write_packs", "entity_facts_text", "contact_line"]
