@@ -19,7 +19,7 @@ import pandas as pd
 from ..schema import EVENT_COLUMNS, EXTRA_COLUMNS
 
 EXCEL_ROWS = 1_048_576
-MAX_EVENTS = 300_000  # rows of the events sheet; events.csv always holds every event
+MAX_EVENTS = 100_000  # rows of the events sheet (openpyxl writes ~6,000 rows a second): events.csv holds all
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WIDTHS = {"event_id": 10, "timestamp": 26, "counterpart": 17, "counterpart_raw": 17, "contact_name": 12,
           "body": 60, "source_file": 28, "source_ref": 16, "numbers": 40, "evidence": 80, "citation": 80,

@@ -211,3 +211,20 @@ def test_role_contact_says_not_the_borrower_everywhere(tmp_path: Path) -> None:
     facts = [t for t in fenced_texts((tmp_path / "complaint" / "12378.md").read_text(encoding="utf-8"))
              if "2026-" in t]
     assert facts[0].startswith(CONTACT)
+
+
+def test_workbook_events_sheet_cap_is_stated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from harass_analyzer.report import workbook
+
+    monkeypatch.setattr(workbook, "MAX_EVENTS", 5)
+    analysis = handmade_analysis()
+    workbook.write_workbook(tmp_path / "e.xlsx", analysis)
+    wb = load_workbook(tmp_path / "e.xlsx", read_only=True)
+    assert len(list(wb["events"].iter_rows(min_row=2))) == 5
+    notes = [r[0] for r in wb["说明"].iter_rows(min_row=2, values_only=True)]
+    assert f"events 表只含前 5 条（共 {len(analysis.events)} 条，按时间排序）；完整记录见 events.csv。" in notes
+    first = (tmp_path / "e.xlsx").read_bytes()
+    workbook.write_workbook(tmp_path / "e.xlsx", analysis)
+    assert (tmp_path / "e.xlsx").read_bytes() == first  # no time stamped: deterministic
