@@ -46,7 +46,9 @@ def violation_rows(entity: EntityFacts, f: ReportFacts) -> list[dict]:
     (violations.csv rows), the worst window in words, the first event's real time, weight, citations."""
     rows = []
     for x in f.findings.get(entity.name, []):
-        rows.append({"rule": f"{x.title}（{x.rule_id}）" if x.title != x.rule_id else x.rule_id, "times": x.rows,
+        rule = (f"{x.title}（{x.rule_id}）" if f.lang == "zh" else f"{x.title} ({x.rule_id})") if x.title != x.rule_id \
+            else x.rule_id
+        rows.append({"rule": rule, "times": x.rows,
                      "worst": worst_words(x, f.lang), "first": x.first,
                      "weight": weight_label(x.weight, f.lang), "citation": "\n".join(basis_sentences(x, f.lang))})
     return rows

@@ -56,6 +56,7 @@ class _Report:
         self.lang = lang
         self.entity_heads = entity_heads
         self.page_heads = {lang_text["entities"], lang_text["integrity"]}
+        self.wrap = WrapMode.CHAR if lang == "zh" else WrapMode.WORD
         self.last = ""
         self.pdf = Doc(orientation="P", unit="mm", format="A4")
         self.pdf.set_compression(False)  # page text stays readable: the fingerprint slot is found in the bytes
@@ -82,13 +83,14 @@ class _Report:
         # CHAR: Chinese has no spaces to break at (WORD mode would break only at the few spaces, leaving
         # a bullet alone on its line and ragged lines after each Latin word)
         pdf.multi_cell(WIDTH, height or size * 0.5, text, fill=fill is not None, align="L", new_x="LMARGIN",
-                       new_y="NEXT", wrapmode=WrapMode.CHAR)
+                       new_y="NEXT", wrapmode=self.wrap)
         pdf.set_text_color(0, 0, 0)
 
     def heading(self, kind: str, text: str) -> None:
         pdf = self.pdf
         starts_page = (kind == "h3" and text in self.entity_heads and self.last != "h2") or text in self.page_heads
-        if (starts_page and pdf.get_y() > 40) or pdf.get_y() > 250:
+        # a heading keeps with what follows (a table row with citations is tall): a new page if < 85 mm left
+        if (starts_page and pdf.get_y() > 40) or pdf.get_y() > pdf.h - pdf.b_margin - 85:
             pdf.add_page()  # each collector, the collectors' part and the integrity page start a page
         size = {"h1": 18, "h2": 14, "h3": 11.5}[kind]
         pdf.ln(2 if kind == "h3" else 4)
@@ -116,7 +118,7 @@ class _Report:
         from fpdf.fonts import FontFace
 
         heading = FontFace(family=FONT, size_pt=7.5, fill_color=(242, 242, 242))
-        with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", line_height=3.6, wrapmode=WrapMode.CHAR, text_align="LEFT",
+        with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", line_height=3.6, wrapmode=self.wrap, text_align="LEFT",
                        headings_style=heading, first_row_as_headings=True, repeat_headings=1) as table:
             table.row(headers)
             for row in rows:
