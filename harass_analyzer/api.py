@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import __version__
 from .analysis.senders import sender_summary
+from .outpath import check_output
 from .pipeline import LoadResult, load_events
 from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
@@ -33,6 +34,8 @@ class Options:
     stop_date: str | None = None
     redact: bool = False
     zip: bool = False
+    numbers_file: Path | None = None  # --numbers: number,label[,entity] (analysis.labels)
+    role_given: bool = False  # the user chose --role: no third-party hint
 
 
 @dataclass
@@ -49,6 +52,9 @@ class Analysis:
     entities: pd.DataFrame | None = None
     violations: pd.DataFrame | None = None
     profile: object | None = None
+    suspects: object | None = None  # analysis.call_patterns.Suspects
+    personal_excluded: int = 0  # events of numbers labelled personal, left out
+    role_hint: dict | None = None  # analysis.role_hint: the texts say the owner is a third party
 
 
 @dataclass
@@ -56,13 +62,17 @@ class BundleSummary:
     out: Path
     events: int
     senders: int
-    issues: int
+    issues: int               # records not imported (listed in import_issues.csv)
     duplicates_merged: int
+    files_not_read: int = 0   # inputs that could not be read at all (listed too)
+    suspects: int = 0
+    role_hint: dict | None = None
     fingerprint: str = ""  # SHA-256 of manifest.json: the one value to notarise or timestamp
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
-    return pd.DataFrame([(i.source_file, i.source_ref, i.reason) for i in result.issues], columns=ISSUE_COLUMNS)
+    return pd.DataFrame([(i.source_file, i.source_ref, i.reason, i.records) for i in result.issues],
+                        columns=ISSUE_COLUMNS)
 
 
 def input_entries(result: LoadResult) -> list[dict]:
@@ -74,7 +84,10 @@ def input_entries(result: LoadResult) -> list[dict]:
             listing = "".join(f"{f['sha256']}  {f['path']}\n" for f in sorted(rec.files, key=lambda f: f["path"]))
             sha, size = hashlib.sha256(listing.encode()).hexdigest(), sum(f["bytes"] for f in rec.files)
         entry = {"path": rec.path, "sha256": sha, "bytes": size, "format": rec.format,
-                 "records": rec.records, "skipped": rec.skipped, "duplicates_merged": rec.merged}
+                 "records": rec.records, "events": rec.events, "skipped": rec.skipped,
+                 "duplicates_merged": rec.merged}
+        if rec.error:
+            entry["error"] = rec.error
         if len(rec.files) > 1:
             entry["files"] = rec.files
         entries.append(entry)
@@ -92,10 +105,15 @@ def _get_ready(classifier) -> None:
 
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None,
-                 events_ready: Callable[[pd.DataFrame], None] | None = None) -> Analysis:
+                 events_ready: Callable[[pd.DataFrame], None] | None = None,
+                 skip: Iterable[Path] = ()) -> Analysis:
     """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
     table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
+    from .analysis.call_patterns import find_suspects
     from .analysis.entities import assign_entities
+    from .analysis.labels import drop_personal, read_labels
+    from .analysis.number_info import with_number_info
+    from .analysis.role_hint import role_hint
     from .classify import KeywordClassifier
     from .memory import return_freed_memory
     from .rules import check_rules, load_profile
@@ -105,16 +123,25 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     lexicons = [options.lexicon] if options.lexicon else []
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
     profile = load_profile(options.rules)  # a bad rule pack fails before any import too
+    labels = read_labels(options.numbers_file) if options.numbers_file is not None else None  # and labels
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
-                         progress=progress, while_waiting=lambda: _get_ready(classifier))
-    events, entities = assign_entities(result.events, options.entities_file)
+                         progress=progress, while_waiting=lambda: _get_ready(classifier), skip=skip)
+    events, personal = drop_personal(result.events, labels)
+    events, entities = assign_entities(events, options.entities_file,
+                                       extra_mapping=labels.mapping() if labels is not None else None)
     if events_ready is not None:
         events_ready(events)
-    violations = check_rules(events, profile, role=options.role, stop_date=options.stop_date)
-    senders = sender_summary(events, night=profile.is_disallowed(events["local_time"]))
+    night = profile.is_disallowed(events["local_time"])
+    suspects = find_suspects(events, set(entities["entity"].astype(str)), labels,
+                             night=night.to_numpy(dtype=bool), profile=profile)
+    violations = check_rules(events, profile, role=options.role, stop_date=options.stop_date,
+                             confirmed=set(entities["entity"].astype(str)), suspects=suspects.entities)
+    senders = with_number_info(sender_summary(events, night=night))
     return Analysis(events=events, senders=senders, issues=issues_table(result),
                     inputs=input_entries(result), tz=options.tz, duplicates_merged=result.duplicates_merged,
-                    options=options, entities=entities, violations=violations, profile=profile)
+                    options=options, entities=entities, violations=violations, profile=profile,
+                    suspects=suspects, personal_excluded=personal,
+                    role_hint=role_hint(events, options.role, options.role_given))
 
 
 def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shanghai", force: bool = False,
@@ -125,8 +152,10 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
 
     options = options or Options(tz=tz, column_map=column_map or {})
     out = Path(out)
+    paths = list(paths)
     if options.zip:
         archive.check_zip_target(out, force)
+    check_output(out, paths, force)
     staging = bundle.prepare_output(out, force)
     # events.csv (hundreds of MB at a million rows) is written on a thread from the moment the event
     # table is final, beside the rules, the report's facts and the charts. A redacted bundle writes the
@@ -134,14 +163,15 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     events_csv = EventsCsv(staging)
     try:
         analysis = run_analysis(paths, options, progress,
-                                events_ready=None if options.redact else events_csv.start)
+                                events_ready=None if options.redact else events_csv.start, skip=[out, staging])
         write_outputs(staging, analysis, events_csv)
         from .report.facts import run_options
 
-        fingerprint = bundle.write_manifest(
-            staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz, analysis.inputs,
-            {"duplicates_merged": analysis.duplicates_merged, "events": len(analysis.events),
-             "options": run_options(analysis)})
+        counts = {"duplicates_merged": analysis.duplicates_merged, "events": len(analysis.events)}
+        if analysis.personal_excluded:
+            counts["personal_events_excluded"] = analysis.personal_excluded
+        fingerprint = bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__},
+                                            analysis.tz, analysis.inputs, {**counts, "options": run_options(analysis)})
         bundle.commit_bundle(staging, out)
     except BaseException:
         events_csv.stop()
@@ -150,5 +180,8 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     if options.zip:
         archive.write_zip(out)
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
-                         issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged,
-                         fingerprint=fingerprint)
+                         issues=int(analysis.issues["records_skipped"].sum()) if len(analysis.issues) else 0,
+                         duplicates_merged=analysis.duplicates_merged,
+                         files_not_read=sum(1 for i in analysis.inputs if i.get("error")),
+                         suspects=len(analysis.suspects.table) if analysis.suspects is not None else 0,
+                         role_hint=analysis.role_hint, fingerprint=fingerprint)

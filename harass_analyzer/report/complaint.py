@@ -42,4 +42,7 @@ def render_complaint(f: ReportFacts) -> str:
     for i, e in enumerate(f.entities, 1):
         lines += [f"## {i}. {md_escape(e.name)}", "", f"**{'涉及号码' if f.lang == 'zh' else 'Numbers'}**: "
                   f"{md_escape(', '.join(e.numbers))}", "", fenced(entity_facts_text(e, f)), ""]
+    from .suspects import complaint_lines  # suspected collectors, apart and marked
+
+    lines += complaint_lines(f)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -73,6 +73,10 @@ class ReportFacts:
     frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # the events frame
     profile: object | None = field(default=None, repr=False, compare=False)
     options: dict = field(default_factory=dict)  # the run options (manifest, report, PDF)
+    suspects: list[EntityFacts] = field(default_factory=list)  # suspected collectors (calls only), never in `entities`
+    suspects_table: pd.DataFrame | None = None  # suspects.csv
+    personal_excluded: int = 0
+    role_hint: dict | None = None
 
     @property
     def collector_numbers(self) -> set[str]:
@@ -130,6 +134,11 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     if analysis.violations is not None and len(analysis.violations):
         found |= set(analysis.violations["entity"].astype(str))
     found.discard("")
+    suspects_df = getattr(analysis.suspects, "table", None)
+    suspect_names = set(suspects_df["entity"].astype(str)) if suspects_df is not None else set()
+    if suspects_df is not None:
+        evidence.update(zip(suspects_df["entity"].astype(str), suspects_df["evidence"].astype(str)))
+    found |= suspect_names  # figured like collectors, reported apart (report/suspects.py)
     groups = []
     for name in sorted(found):  # the collector_groups() of this events frame
         numbers = sorted({tally.numbers[c] for c in tally.groups.get(name, ())})
@@ -141,21 +150,25 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     facts = [_entity_facts(name, numbers, codes, evidence.get(name, ""), shared, k)
              for k, (name, numbers, codes) in enumerate(groups)]
     facts.sort(key=lambda f: (-f.total_in, f.name))
-    reasons = (analysis.issues["reason"].value_counts().sort_index().items()
-               if len(analysis.issues) else [])
+    suspect_facts = [e for e in facts if e.name in suspect_names]
+    facts = [e for e in facts if e.name not in suspect_names]
+    skipped = analysis.issues[analysis.issues["records_skipped"].astype(int) > 0] if len(analysis.issues) else []
+    reasons = skipped["reason"].value_counts().sort_index().items() if len(skipped) else []
     stamps = events["timestamp"]  # events are sorted by time
-    opts = analysis.options
-    role = getattr(opts, "role", "debtor")
+    role = getattr(analysis.options, "role", "debtor")
     return ReportFacts(
         lang=lang, tz=analysis.tz, redacted=bool(analysis.options.redact),
         first_day=stamps.iloc[0][:10] if len(stamps) else "", last_day=stamps.iloc[-1][:10] if len(stamps) else "",
-        events=len(events), incoming=len(tally.rows), numbers=len(senders), issues=len(analysis.issues),
+        events=len(events), incoming=len(tally.rows), numbers=len(senders),
+        issues=int(analysis.issues["records_skipped"].astype(int).sum()) if len(analysis.issues) else 0,
         duplicates_merged=analysis.duplicates_merged, night_hours=night_hours,
         grouped=entities_df is not None, entities=facts, violations=analysis.violations,
         profile_name=profile_name, profile_text=profile_text, rule_titles=titles,
         issue_reasons=[(str(r), int(n)) for r, n in reasons], inputs=analysis.inputs, senders=senders, tally=tally,
         role=role, findings=build_findings(analysis.violations, events, analysis.profile, lang, role),
-        frame=events, profile=analysis.profile, options=run_options(analysis))
+        frame=events, profile=analysis.profile, options=run_options(analysis),
+        suspects=suspect_facts, suspects_table=suspects_df,
+        personal_excluded=getattr(analysis, "personal_excluded", 0), role_hint=getattr(analysis, "role_hint", None))
 
 
 def run_options(analysis) -> dict:
@@ -164,7 +177,8 @@ def run_options(analysis) -> dict:
     return {"role": o.role, "rules": str(o.rules), "stop_date": o.stop_date, "redact": bool(o.redact),
             "tz": analysis.tz, "lang": o.lang,
             "entities_file": str(o.entities_file) if o.entities_file else None,
-            "lexicon": str(o.lexicon) if o.lexicon else None}
+            "lexicon": str(o.lexicon) if o.lexicon else None,
+            "numbers_file": str(o.numbers_file) if getattr(o, "numbers_file", None) else None}
 
 
 SENDER_SUMS = ("total_in", "messages_in", "calls_in", "calls_unanswered", "collection_msgs", "night_in")

@@ -76,7 +76,7 @@ TEXT = {
         "m_options": "本次运行的选项：身份 {role}；规则 {rules}；停止联系日期 {stop}；脱敏 {redact}；时区 {tz}；语言 {lang}"
                      "（也记录在 manifest.json 中）。",
         "role_debtor": "借款人本人", "role_contact": "紧急联系人/通讯录联系人（非借款人）", "yes": "是", "no": "否",
-        "input_headers": ["输入", "格式", "记录", "跳过", "SHA-256"],
+        "input_headers": ["输入", "格式", "读到的记录", "导入的事件", "未导入", "合并的重复", "SHA-256"],
         "na": "不可用",
         "to": "至",
     },
@@ -156,7 +156,7 @@ TEXT = {
         "m_options": "Run options: role {role}; rules {rules}; stop date {stop}; redacted {redact}; timezone {tz}; "
                      "language {lang} (also in manifest.json).",
         "role_debtor": "debtor", "role_contact": "contact (not the borrower)", "yes": "yes", "no": "no",
-        "input_headers": ["Input", "Format", "Records", "Skipped", "SHA-256"],
+        "input_headers": ["Input", "Format", "Records read", "Events", "Not imported", "Duplicates merged", "SHA-256"],
         "na": "not available",
         "to": "to",
     },
