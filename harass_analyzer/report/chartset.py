@@ -54,6 +54,8 @@ def violation_days(violations, entity: str | None = None) -> list[str]:
     if violations is None or not len(violations):
         return []
     v = violations if entity is None else violations.loc[violations["entity"].astype(str).eq(entity)]
+    if entity is None and "suspected" in v.columns:  # the total chart marks proven collectors' breaches only
+        v = v.loc[~v["suspected"].astype(str).isin(["True", "true", "1"])]
     return sorted(set(v["window_start"].astype(str).str[:10]))
 
 

@@ -182,9 +182,11 @@ def _widths(headers: list[str], rows: list[list[str]]) -> list[float]:
         least.append(floor * 1.4 + 2)
     if sum(need) <= WIDTH:
         return need
+    if sum(least) >= WIDTH:  # many columns: every one shrinks alike
+        return [m * WIDTH * 0.999 / sum(least) for m in least]
     spare = WIDTH - sum(least)
     extra = [n - m for n, m in zip(need, least)]
-    scale = max(spare, 0) / max(sum(extra), 1)
+    scale = spare * 0.999 / max(sum(extra), 1)
     return [m + e * scale for m, e in zip(least, extra)]
 
 

@@ -167,7 +167,8 @@ def test_fingerprint_changes_with_any_byte_and_verify_takes_the_zip(sample: Path
     assert verify_bundle(sample) == [] and verify_bundle(sample.with_name("out.zip")) == []
     manifest = json.loads((sample / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["options"] == {"role": "debtor", "rules": "cn", "stop_date": None, "redact": False,
-                                   "tz": "Asia/Shanghai", "lang": "zh", "entities_file": None, "lexicon": None}
+                                   "tz": "Asia/Shanghai", "lang": "zh", "entities_file": None, "lexicon": None,
+                                   "numbers_file": None}
     copy = tmp_path / "copy"
     shutil.copytree(sample, copy)
     files = sorted(p for p in copy.rglob("*") if p.is_file())
