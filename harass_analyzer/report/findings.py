@@ -191,7 +191,7 @@ def citation_sentence(c: Citation, lang: str) -> str:
     article = c.article.strip()
     label = weight_words(c.legal_weight, lang)
     if lang == "zh":
-        said = "：" if article.endswith("规定") else "规定："
+        said = "：" if not article or article.endswith("规定") else "规定："
         text = f"{c.document}{article}" + (f"{said}{c.wording}" if c.wording else "")
         text += f"（{label}）" if label else ""
         return text + (f"；罚则：{c.penalty}" if c.penalty else "")

@@ -112,12 +112,13 @@ class _Report:
 
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
         pdf = self.pdf
-        widths = _widths(headers, rows)
-        pdf.set_font(FONT, size=7.5)
+        size = 7.5 if len(headers) <= 10 else 6.3  # a wide table (numbers with 归属地) in smaller type
+        widths = _widths(headers, rows, unit=0.212 * size)  # mm per Latin character (0.6 em); CJK counts two
+        pdf.set_font(FONT, size=size)
         pdf.set_draw_color(*COLORS["line"])
         from fpdf.fonts import FontFace
 
-        heading = FontFace(family=FONT, size_pt=7.5, fill_color=(242, 242, 242))
+        heading = FontFace(family=FONT, size_pt=size, fill_color=(242, 242, 242))
         with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", line_height=3.6, wrapmode=self.wrap, text_align="LEFT",
                        headings_style=heading, first_row_as_headings=True, repeat_headings=1) as table:
             table.row(headers)
@@ -127,7 +128,7 @@ class _Report:
                     if _is_hash(value):
                         pdf.set_font(MONO, size=6)
                         cells.cell(value)
-                        pdf.set_font(FONT, size=7.5)
+                        pdf.set_font(FONT, size=size)
                     else:
                         cells.cell(value)
         pdf.ln(2)
@@ -164,30 +165,42 @@ class _Report:
         self.pdf.cell(WIDTH, 5, value, new_x="LMARGIN", new_y="NEXT")
 
 
-def _widths(headers: list[str], rows: list[list[str]]) -> list[float]:
-    """Column widths in mm: each column as wide as its longest line (a CJK character counts double, one
-    unit ≈ 1.4 mm at 7.5 pt), at least its header's longest word; long columns share what is left."""
+def _widths(headers: list[str], rows: list[list[str]], unit: float = 1.4) -> list[float]:
+    """Column widths in mm (`unit` mm per Latin character, a CJK character counts two): a short column
+    (a phone number, a date, a count) as wide as its longest cell, so it never wraps; wordy columns get
+    a readable minimum and share the rest by how much text they hold."""
     def size(text: str) -> int:
         return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
-    need, least = [], []
+    need, least, text = [], [], []
     for i, h in enumerate(headers):
         cells = [str(r[i]) for r in rows if i < len(r)]
         longest = max([size(h)] + [size(p) for c in cells for p in c.split("\n")])
         if any(_is_hash(c) for c in cells):
             longest, floor = 78, 78  # Courier 6 pt: a whole SHA-256 on one line
         else:
-            floor = min(max(size(h), longest // 3, 6), 22)  # a wordy column keeps room to read
-        need.append(longest * 1.4 + 2)
-        least.append(floor * 1.4 + 2)
+            floor = longest if longest <= 16 else min(max(size(h), 8), 14)
+        need.append(longest * unit + 3)
+        least.append(floor * unit + 3)
+        text.append(sum(size(c) for c in cells) if longest > floor else 0)
     if sum(need) <= WIDTH:
         return need
     if sum(least) >= WIDTH:  # many columns: every one shrinks alike
         return [m * WIDTH * 0.999 / sum(least) for m in least]
-    spare = WIDTH - sum(least)
-    extra = [n - m for n, m in zip(need, least)]
-    scale = spare * 0.999 / max(sum(extra), 1)
-    return [m + e * scale for m, e in zip(least, extra)]
+    widths = list(least)
+    spare = WIDTH * 0.999 - sum(least)
+    while spare > 0.5:  # share by text held, never past what a column needs
+        open_ = [i for i in range(len(widths)) if text[i] and widths[i] < need[i]]
+        if not open_:
+            break
+        total = sum(text[i] for i in open_)
+        given = 0.0
+        for i in open_:
+            add = min(spare * text[i] / total, need[i] - widths[i])
+            widths[i] += add
+            given += add
+        spare -= given
+    return widths
 
 
 def render_pdf(blocks: list[tuple], charts: Path, lang: str, path: Path, entity_heads: set[str],
