@@ -98,7 +98,27 @@ def events_sheet_frame(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_workbook(path: Path, analysis, lang: str = "zh") -> Path:
-    """Write evidence.xlsx from the Analysis (the same frames the CSVs are written from)."""
+    """Write evidence.xlsx from the Analysis (the same frames the CSVs are written from).
+
+    openpyxl's write-only sheets stream through files from `tempfile` (the system temp folder, which may
+    be full or unusable): while the workbook is built they go into a private folder beside it, removed
+    after; the module default is restored at once (nothing else in a run makes temp files meanwhile)."""
+    import shutil
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix=".xlsx-", dir=path.parent))
+    before = tempfile.tempdir
+    tempfile.tempdir = str(scratch)
+    try:
+        _build(path, analysis, lang)
+    finally:
+        tempfile.tempdir = before
+        shutil.rmtree(scratch, ignore_errors=True)
+    _fixed_timestamps(path)
+    return path
+
+
+def _build(path: Path, analysis, lang: str) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -116,8 +136,6 @@ def write_workbook(path: Path, analysis, lang: str = "zh") -> Path:
     if analysis.entities is not None:
         _sheet(wb, "entities", analysis.entities)
     wb.save(path)
-    _fixed_timestamps(path)
-    return path
 
 
 def _fixed_timestamps(path: Path) -> None:
