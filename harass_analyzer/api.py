@@ -74,6 +74,7 @@ class BundleSummary:
     files_not_read: int = 0   # inputs that could not be read at all (listed too)
     suspects: int = 0
     role_hint: dict | None = None
+    fingerprint: str = ""  # SHA-256 of manifest.json: the one value to notarise or timestamp
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
@@ -189,11 +190,13 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
         analysis = run_analysis(paths, options, progress,
                                 events_ready=None if options.redact else events_csv.start, skip=[out, staging])
         write_outputs(staging, analysis, events_csv)
+        from .report.facts import run_options
+
         counts = {"duplicates_merged": analysis.duplicates_merged, "events": len(analysis.events)}
         if analysis.personal_excluded:
             counts["personal_events_excluded"] = analysis.personal_excluded
-        bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
-                              analysis.inputs, counts)
+        fingerprint = bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__},
+                                            analysis.tz, analysis.inputs, {**counts, "options": run_options(analysis)})
         bundle.commit_bundle(staging, out)
     except BaseException as exc:
         events_csv.stop()
@@ -215,4 +218,4 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
                          duplicates_merged=analysis.duplicates_merged,
                          files_not_read=sum(1 for i in analysis.inputs if i.get("error")),
                          suspects=len(analysis.suspects.table) if analysis.suspects is not None else 0,
-                         role_hint=analysis.role_hint)
+                         role_hint=analysis.role_hint, fingerprint=fingerprint)

@@ -151,6 +151,8 @@ def analyze(
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records not imported"
                + (f", {summary.files_not_read} input file(s) not read" if summary.files_not_read else "")
                + " (see import_issues.csv)" + _suspects_note(summary))
+    typer.echo(f"bundle fingerprint (SHA-256 of manifest.json; keep it, have it timestamped or notarised): "
+               f"{summary.fingerprint}")
 
 
 def _suspects_note(summary) -> str:
@@ -261,9 +263,10 @@ def inspect(paths: list[Path] = typer.Argument(..., help="Files or folders to ex
 
 
 @app.command()
-def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder written by `analyze`.")) -> None:
+def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder, or its OUT.zip, written by "
+                                         "`analyze`.")) -> None:
     """Re-hash the bundle against its manifest; list every changed, missing or extra file (exit 1 if any)."""
-    from .verify import verify_bundle
+    from .verify import bundle_fingerprint, verify_bundle
 
     problems = guarded(lambda: verify_bundle(bundle))
     for line in problems:
@@ -271,6 +274,7 @@ def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder wr
     if problems:
         fail(f"{bundle}: {len(problems)} problem(s); the bundle is not as written")
     typer.echo(f"{printable(bundle)}: intact (every file matches manifest.json)")
+    typer.echo(f"bundle fingerprint: {guarded(lambda: bundle_fingerprint(bundle))}")
 
 
 @app.command("rules")

@@ -1,8 +1,10 @@
 """The CLI end to end on sample_data and on bad input: exit codes, one-line errors, bundle contract."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,8 +59,13 @@ def test_manifest_hashes_inputs_and_outputs(bundle: Path) -> None:
     assert sms["records"] > 0 and sms["skipped"] == 0
     outputs = {o["path"]: o for o in manifest["outputs"]}
     assert set(outputs) == {p for p in tree_hashes(bundle) if p != "manifest.json"}
+    fingerprint = hashlib.sha256((bundle / "manifest.json").read_bytes()).hexdigest()
     for path, entry in outputs.items():
-        assert entry["sha256"] == sha256(bundle / path)
+        data = (bundle / path).read_bytes()
+        if entry.get("fingerprint_slot"):  # the reports print the fingerprint: hashed with it emptied
+            assert path in ("report.pdf", "report.html", "report.md") and fingerprint.encode() in data
+            data = data.replace(fingerprint.encode(), b"0" * 64)
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), path
 
 
 def test_senders_agree_with_events(bundle: Path) -> None:
@@ -72,7 +79,7 @@ def test_senders_agree_with_events(bundle: Path) -> None:
 def test_same_inputs_same_csv_bytes(bundle: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert runner.invoke(app, ["analyze", str(SAMPLE), "-o", str(again)]).exit_code == 0
-    for name in ("events.csv", "senders.csv", "import_issues.csv", "report.md", "charts/daily.png"):
+    for name in ("events.csv", "senders.csv", "import_issues.csv", "complaint.md", "charts/daily.png"):
         assert sha256(bundle / name) == sha256(again / name), name
 
 
@@ -139,9 +146,10 @@ def test_console_entry_point_exit_codes(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code, "analyze", str(SAMPLE), "-o", str(out)],
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"wrote {out}:") and done.stdout.endswith(
+    assert done.stdout.startswith(f"wrote {out}:") and (
         "(see import_issues.csv); 1 suspected collector(s) from call patterns alone (see suspects.csv; "
-        "confirm or reject them with --numbers)\n")
+        "confirm or reject them with --numbers)\n") in done.stdout
+    assert re.search(r"bundle fingerprint .*: [0-9a-f]{64}\n$", done.stdout)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     failed = subprocess.run([sys.executable, "-c", code, "analyze", str(tmp_path / "missing"), "-o",
                              str(tmp_path / "o2")], capture_output=True, text=True, env=env)

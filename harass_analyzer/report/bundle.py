@@ -1,8 +1,18 @@
 """Evidence bundle writer: everything is written to a staging folder beside OUT and moved into place
 only when complete (an interrupted run leaves no half bundle); manifest.json hashes every file.
+
+The bundle fingerprint is the SHA-256 of manifest.json, which lists every file's SHA-256, the inputs'
+hashes, the run options and the time: one value that changes when any byte of the bundle changes, the
+value to have notarised or timestamped. The reports print it (report.pdf, report.html, report.md), yet
+a file cannot hold the hash of a list that holds its own hash; so, as a PDF signature leaves a hole for
+itself, those files are written with FINGERPRINT_SLOT (64 zeros) where the fingerprint goes, the manifest
+records the SHA-256 of that form ("fingerprint_slot": true), and the slot is filled in afterwards.
+verify.py recomputes the fingerprint from manifest.json, checks each report carries exactly it, and
+hashes the report with the slot emptied again.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,6 +30,8 @@ from ..pipeline import sha256_file
 from .csvsafe import escape_arrow, escape_series
 
 MANIFEST = "manifest.json"
+FINGERPRINT_SLOT = "0" * 64
+SLOT_FILES = ("report.pdf", "report.html", "report.md")
 CHUNK_ROWS = 1 << 17
 # SHA-256 of files write_csv wrote, by path, with the (size, mtime) they had: hashed right after writing
 # (on the events.csv writer's thread), the manifest takes them unless the file changed since.
@@ -115,11 +127,15 @@ def file_entries(folder: Path, skip: tuple[str, ...] = (MANIFEST,)) -> list[dict
         rel = path.relative_to(folder).as_posix()
         if rel in skip:
             continue
-        entries.append({"path": rel, "sha256": _sha256(path), "bytes": path.stat().st_size})
+        entry = {"path": rel, "sha256": _sha256(path), "bytes": path.stat().st_size}
+        if rel in SLOT_FILES:
+            entry["fingerprint_slot"] = True
+        entries.append(entry)
     return entries
 
 
-def write_manifest(staging: Path, tool: dict, tz: str, inputs: list[dict], extra: dict | None = None) -> None:
+def write_manifest(staging: Path, tool: dict, tz: str, inputs: list[dict], extra: dict | None = None) -> str:
+    """Write manifest.json, fill the reports' fingerprint slots; return the bundle fingerprint."""
     manifest = {
         "tool": tool,
         "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
@@ -129,7 +145,14 @@ def write_manifest(staging: Path, tool: dict, tz: str, inputs: list[dict], extra
     }
     if extra:
         manifest.update(extra)
-    (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    (staging / MANIFEST).write_bytes(data)
+    fingerprint = hashlib.sha256(data).hexdigest()
+    for entry in manifest["outputs"]:
+        if entry.get("fingerprint_slot"):
+            path = staging / entry["path"]
+            path.write_bytes(path.read_bytes().replace(FINGERPRINT_SLOT.encode(), fingerprint.encode()))
+    return fingerprint
 
 
 def commit_bundle(staging: Path, out: Path) -> None:

@@ -26,7 +26,8 @@ from .tally import Tally  # noqa: E402
 DPI = 150
 SERIES = ("coll_msgs", "coll_calls", "other_msgs", "other_calls")
 COLORS = {"coll_msgs": "#C44E52", "coll_calls": "#DD8452", "other_msgs": "#8FA9C8", "other_calls": "#C9C9C9",
-          "messages": "#4C72B0", "calls": "#DD8452"}
+          "messages": "#4C72B0", "calls": "#DD8452", "answered_calls": "#8C564B", "unanswered_calls": "#F0B27A"}
+LIMIT_STYLES = ("--", ":", "-.")
 LABELS = {
     "zh": {"daily_title": "每日来电与短信（呼入/接收）", "date": "日期", "count": "次数", "messages": "短信/彩信",
            "calls": "来电", "coll_msgs": "催收短信", "coll_calls": "催收方来电", "other_msgs": "其他短信",
@@ -34,7 +35,11 @@ LABELS = {
            "hour": "时刻（当地时间）", "night": "规则禁止的时段", "heatmap_title": "催收联系：星期 × 时刻",
            "weekday": "星期", "weekdays": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
            "top_senders_title": "联系最多的号码（呼入/接收）", "top_entities_title": "各催收方联系次数（呼入/接收）",
-           "entity_title": "{name}：每日联系次数", "number": "号码", "entity": "催收方", "no_data": "无数据"},
+           "entity_title": "{name}：每日联系次数", "number": "号码", "entity": "催收方", "no_data": "无数据",
+           "answered_calls": "接通的来电", "unanswered_calls": "未接通的来电", "violation_day": "检出违规的日子",
+           "limit": "每日{what}上限 {n} 次", "limit_ge": "每日{what} {n} 次（本工具阈值）",
+           "what": {"answered": "接通", "unanswered": "未接通拨打", "calls": "来电", "contacts": "联系",
+                    "conversation": "有效通话", "messages": "短信", "actual": "实际联系"}},
     "en": {"daily_title": "Incoming calls and messages per day", "date": "Date", "count": "Count",
            "messages": "Messages", "calls": "Calls", "coll_msgs": "Collection messages",
            "coll_calls": "Calls from collectors", "other_msgs": "Other messages", "other_calls": "Other calls",
@@ -43,7 +48,13 @@ LABELS = {
            "weekday": "Weekday", "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
            "top_senders_title": "Numbers that contacted you most (incoming)",
            "top_entities_title": "Contacts per collector (incoming)", "entity_title": "{name}: contacts per day",
-           "number": "Number", "entity": "Collector", "no_data": "No data"},
+           "number": "Number", "entity": "Collector", "no_data": "No data",
+           "answered_calls": "Answered calls", "unanswered_calls": "Unanswered calls",
+           "violation_day": "Day with a flagged rule", "limit": "Daily limit: {n} {what}",
+           "limit_ge": "{n} {what} a day (tool heuristic)",
+           "what": {"answered": "answered calls", "unanswered": "unanswered attempts", "calls": "calls",
+                    "contacts": "contacts", "conversation": "conversations", "messages": "messages",
+                    "actual": "contacts"}},
 }
 
 
@@ -74,6 +85,19 @@ def daily_counts(tally: Tally, collectors: np.ndarray, only: np.ndarray | None =
     return out
 
 
+def entity_daily_counts(tally: Tally, mine: np.ndarray, answered: np.ndarray, span: pd.DatetimeIndex) -> pd.DataFrame:
+    """One collector's incoming contact per date of `span`: coll_msgs, answered_calls, unanswered_calls,
+    other_msgs. `mine` is a look-up table over counterpart codes, `answered` a mask over the tally's rows."""
+    rows = mine[tally.cp]
+    series = np.where(tally.call, np.where(answered, 1, 2), np.where(tally.collection, 0, 3))[rows]
+    first_day = int(span[0].to_datetime64().astype("datetime64[D]").astype(np.int64)) if len(span) else 0
+    day = tally.day[rows].astype(np.int64) - first_day
+    keep = (day >= 0) & (day < len(span))
+    counts = np.zeros((len(span), 4), dtype=np.int64)
+    np.add.at(counts, (day[keep], series[keep]), 1)
+    return pd.DataFrame(counts, index=span, columns=["coll_msgs", "answered_calls", "unanswered_calls", "other_msgs"])
+
+
 def collection_rows(tally: Tally, collectors: np.ndarray) -> np.ndarray:
     """Collection contact among the tally's rows: calls from collector numbers and their collection messages."""
     return collectors[tally.cp] & (tally.call | tally.collection)
@@ -92,8 +116,11 @@ def weekday_hour_counts(tally: Tally, rows: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(counts.reshape(7, 24), index=range(7), columns=range(24))
 
 
-def plot_daily(ax: Axes, daily: pd.DataFrame, lang: str = "zh") -> Axes:
-    """Stacked bars: collection messages, collector calls, other messages, other calls."""
+def plot_daily(ax: Axes, daily: pd.DataFrame, lang: str = "zh", limits: list[tuple[int, str, str]] = (),
+               marks: list[str] = ()) -> Axes:
+    """Stacked bars: collection messages, collector calls, other messages, other calls; dashed lines at
+    the per-collector daily limits (threshold, count kind, op) and a red mark over each day with a flagged
+    rule (`marks`: local dates)."""
     t = LABELS[lang]
     bottom = np.zeros(len(daily))
     for key in SERIES:
@@ -102,15 +129,32 @@ def plot_daily(ax: Axes, daily: pd.DataFrame, lang: str = "zh") -> Axes:
             nz = values != 0  # zero-height bars draw nothing but cost: dates 1996..2099 made 150,000 of them
             ax.bar(daily.index[nz], values[nz], bottom=bottom[nz], label=t[key], color=COLORS[key], width=0.85)
         bottom = bottom + values
-    _date_axis(ax, bottom.max() if len(bottom) else 0)
+    _date_axis(ax, max([bottom.max() if len(bottom) else 0] + [n for n, _, _ in limits]))
+    _limits_and_marks(ax, daily.index, bottom, limits, marks, lang)
     ax.set_title(t["daily_title"])
     ax.set_xlabel(t["date"])
     ax.set_ylabel(t["count"])
     if len(daily):
-        ax.legend(loc="upper left", fontsize=8, ncols=4)
+        ax.legend(loc="upper left", fontsize=7.5, ncols=3)
     else:
         _no_data(ax, lang)
     return ax
+
+
+def _limits_and_marks(ax: Axes, days: pd.DatetimeIndex, heights: np.ndarray, limits, marks, lang: str) -> None:
+    t = LABELS[lang]
+    for i, (n, count, op) in enumerate(limits):
+        what = t["what"].get(count, count)
+        label = (t["limit"] if op == ">" else t["limit_ge"]).format(n=n, what=what)
+        ax.axhline(n, color="#444444", linewidth=1, linestyle=LIMIT_STYLES[i % len(LIMIT_STYLES)], label=label)
+    if len(days) and len(marks):
+        where = pd.DatetimeIndex(pd.to_datetime(sorted(set(marks)))).as_unit(days.unit)
+        pos = days.get_indexer(where)
+        pos = pos[pos >= 0]
+        if len(pos):
+            top = ax.get_ylim()[1]
+            ax.scatter(days[pos], np.asarray(heights)[pos] + top * 0.03, marker="v", s=18, color="#B02A30",
+                       zorder=3, label=t["violation_day"])
 
 
 def _shade_disallowed(ax: Axes, night_hours: tuple[int, int], label: str) -> None:
@@ -175,30 +219,50 @@ def plot_top(ax: Axes, table: pd.DataFrame, title_key: str, lang: str = "zh") ->
     return ax
 
 
-def plot_entity_daily(ax: Axes, daily: pd.DataFrame, name: str, lang: str = "zh") -> Axes:
-    """One collector's incoming contact per day (all its numbers): collection messages, calls, other messages."""
+def plot_entity_daily(ax: Axes, daily: pd.DataFrame, name: str, lang: str = "zh",
+                      limits: list[tuple[int, str, str]] = (), marks: list[str] = ()) -> Axes:
+    """One collector's incoming contact per day (all its numbers), as three bars from zero per day —
+    answered calls, unanswered calls, messages (collection, then other) — so each call bar can be read
+    against its own daily limit line; a red mark over each day a rule flagged."""
     t = LABELS[lang]
+    step = pd.Timedelta(hours=7)
+    width = 0.28
+    heights = np.zeros(len(daily))
+    for key, shift in (("answered_calls", -step), ("unanswered_calls", pd.Timedelta(0))):
+        values = daily[key].to_numpy()
+        heights = np.maximum(heights, values)
+        if values.any():
+            nz = values != 0
+            ax.bar(daily.index[nz] + shift, values[nz], color=COLORS[key], label=t[key], width=width)
     bottom = np.zeros(len(daily))
-    for key in ("coll_msgs", "coll_calls", "other_msgs"):
+    for key in ("coll_msgs", "other_msgs"):
         values = daily[key].to_numpy()
         if values.any():
-            nz = values != 0  # only days with contact get a bar (see plot_daily)
-            ax.bar(daily.index[nz], values[nz], bottom=bottom[nz], color=COLORS[key], label=t[key], width=0.85)
+            nz = values != 0
+            ax.bar(daily.index[nz] + step, values[nz], bottom=bottom[nz], color=COLORS[key], label=t[key], width=width)
         bottom = bottom + values
-    _date_axis(ax, bottom.max() if len(bottom) else 0)
+    heights = np.maximum(heights, bottom)
+    shown = [x for x in limits if x[1] in ("answered", "unanswered")]  # the lines a call bar can be read against
+    _date_axis(ax, max([heights.max() if len(heights) else 0] + [n for n, _, _ in shown]))
+    for n, count, op in shown:
+        key = "answered_calls" if count == "answered" else "unanswered_calls"
+        label = (t["limit"] if op == ">" else t["limit_ge"]).format(n=n, what=t["what"].get(count, count))
+        ax.axhline(n, color=COLORS[key], linewidth=1.2, linestyle="--", label=label)
+    _limits_and_marks(ax, daily.index, heights, [], marks, lang)
     ax.set_title(t["entity_title"].format(name=name))
+    ax.set_xlabel(t["date"])
     ax.set_ylabel(t["count"])
-    ax.legend(loc="upper left", fontsize=8, ncols=3)
+    ax.legend(loc="upper left", fontsize=7.5, ncols=3)
     return ax
 
 
 def _date_axis(ax: Axes, peak: float = 0) -> None:
-    """Month-day ticks; integer counts with headroom above the tallest bar for the legend."""
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    """Dates with their year; integer counts with headroom above the tallest bar for the legend."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylim(0, max(peak * 1.25, 1))
+    ax.set_ylim(0, max(peak * 1.45, 1))
 
 
 def _no_data(ax: Axes, lang: str) -> None:

@@ -5,8 +5,10 @@ Message bodies and contact names are written by the sender, so a body such as `=
 text (object/string) column and no other:
 
 - a cell that starts with `=`, `+`, `-`, `@`, tab, CR or LF, or with `'` itself, gets one leading `'`;
-- EXCEPT a cell that is a plain number (`+8613800138000`, `-1`, `12.5`): a spreadsheet reads it as a
-  number, never as a formula, and phone numbers must stay exactly as normalized so they join across files.
+- EXCEPT a cell that is a plain number (`+8613800138000`, `-1`, `12.5`) or a `;`-separated list of them
+  (`+8616512340012;95011`, entities.csv numbers, violations.csv counterpart): a spreadsheet reads it as a
+  number or plain text, never as a formula, and phone numbers must stay exactly as normalized so they
+  join across files.
 
 Reverting is unambiguous and loses nothing: if a text cell starts with `'`, drop exactly that one `'`
 (`unescape_cell`). Numeric columns (counts, durations) are never touched.
@@ -21,14 +23,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:;[+-]?\d+(?:\.\d+)?)*")
 # Every trigger is one ASCII byte, and a UTF-8 text starts with an ASCII byte only if its first character
 # is that byte: the trigger test is a table look-up of each cell's first byte.
 _TRIGGER_BYTE = np.zeros(256, dtype=bool)
 _TRIGGER_BYTE[[ord(t) for t in TRIGGERS]] = True
 # ASCII-digit numbers, tested by Arrow's RE2; anything else risky goes through escape_cell, whose Python
 # \d also accepts other scripts' digits (the rule as it always was).
-_ASCII_NUMBER = r"^[+-]?[0-9]+(?:\.[0-9]+)?$"
+_ASCII_NUMBER = r"^[+-]?[0-9]+(?:\.[0-9]+)?(?:;[+-]?[0-9]+(?:\.[0-9]+)?)*$"
 
 
 def escape_cell(value: object) -> object:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .chartset import ENTITY_CHARTS, entity_chart_name
 from .facts import EntityFacts, ReportFacts
-from .texts import TEXT, night_label, tag_label, weight_label
+from .findings import basis_sentences, worst_words
+from .texts import TEXT, evidence_zh, night_label, tag_label, weight_label
 
 TOP_SENDERS = 15
 
@@ -41,17 +42,15 @@ def summary_lines(f: ReportFacts) -> list[str]:
 
 
 def violation_rows(entity: EntityFacts, f: ReportFacts) -> list[dict]:
-    """One dict per rule flagged for `entity`: rule (id and title), times (violations.csv rows), worst
-    count and its threshold, first window, weight label, citation."""
+    """One dict per rule flagged for `entity` (report/findings.py): rule (title and id), times
+    (violations.csv rows), the worst window in words, the first event's real time, weight, citations."""
     rows = []
-    v = entity.violations
-    for rule_id, part in v.groupby("rule_id", sort=False):
-        worst = part.loc[part["count"].astype(int).idxmax()]
-        title = f.rule_titles.get(str(rule_id), "")
-        rows.append({"rule": f"{rule_id} {title}".strip(), "times": len(part), "worst": int(worst["count"]),
-                     "threshold": int(worst["threshold"]), "first": str(part["window_start"].min()),
-                     "weight": weight_label(str(part["legal_weight"].iloc[0]), f.lang),
-                     "citation": str(part["citation"].iloc[0])})
+    for x in f.findings.get(entity.name, []):
+        rule = (f"{x.title}（{x.rule_id}）" if f.lang == "zh" else f"{x.title} ({x.rule_id})") if x.title != x.rule_id \
+            else x.rule_id
+        rows.append({"rule": rule, "title": x.title, "threshold": x.threshold, "times": x.rows,
+                     "worst": worst_words(x, f.lang), "first": x.first,
+                     "weight": weight_label(x.weight, f.lang), "citation": "\n".join(basis_sentences(x, f.lang))})
     return rows
 
 
@@ -59,6 +58,8 @@ def short_evidence(evidence: str, lang: str, keep: int = 2) -> str:
     """The first few grouping reasons (entities.csv has them all)."""
     parts = [p.strip() for p in evidence.split(";") if p.strip()]
     parts.sort(key=lambda p: not p.startswith(("signature", "user mapping", "named platform")))  # most legible first
+    if lang == "zh":
+        parts = [evidence_zh(p) for p in parts]
     more = ("…（共 {n} 条，见 entities.csv）" if lang == "zh" else "… ({n} in all, see entities.csv)"
             ).format(n=len(parts)) if len(parts) > keep else ""
     return "; ".join(parts[:keep]) + more
@@ -85,7 +86,7 @@ def _entity_blocks(index: int, e: EntityFacts, f: ReportFacts) -> list[tuple]:
     blocks.append(("table", t["fig_headers"], [[str(x) for x in (
         e.total_in, e.calls_in, e.calls_unanswered, e.messages_in, e.collection_msgs, e.night_in, e.active_days)]]))
     if index < ENTITY_CHARTS and f.events:
-        blocks.append(("img", entity_chart_name(index), ""))
+        blocks.append(("img", entity_chart_name(index), t["cap_entity"]))
     if e.night_examples:
         nl = night_label(f.night_hours, f.lang)
         blocks.append(("p", t["night_list"].format(night_label=nl, n=e.night_in)))
@@ -99,8 +100,7 @@ def _entity_blocks(index: int, e: EntityFacts, f: ReportFacts) -> list[tuple]:
         blocks.append(("p", t["viol_none"]))
     else:
         blocks.append(("table", t["viol_headers"], [
-            [r["rule"], str(r["times"]), f"{r['worst']} ({r['threshold']})", local_time(r["first"]), r["weight"],
-             r["citation"].replace(" | ", "\n")]
+            [r["rule"], str(r["times"]), r["worst"], r["first"], r["weight"], r["citation"]]
             for r in violation_rows(e, f)]))
     blocks.append(("h3", f"{t['examples']} — {e.name}"))
     blocks.append(("messages", e.examples) if e.examples else ("p", t["examples_none"]))
@@ -120,7 +120,10 @@ def sender_rows(f: ReportFacts) -> list[list[str]]:
 
 def method_blocks(f: ReportFacts) -> list[tuple]:
     t = TEXT[f.lang]
-    items = [t["m_tz"].format(tz=f.tz), f.profile_text or t["m_profile_na"], t["m_classifier"],
+    o = f.options
+    items = [t["m_options"].format(role=t["role_" + f.role], rules=o.get("rules", ""), stop=o.get("stop_date") or "—",
+                                   redact=t["yes"] if f.redacted else t["no"], tz=f.tz, lang=f.lang),
+             t["m_tz"].format(tz=f.tz), f.profile_text or t["m_profile_na"], t["m_classifier"],
              t["m_grouped"] if f.grouped else t["not_grouped"], t["m_incoming"],
              t["m_skipped"].format(issues=f.issues, merged=f.duplicates_merged)]
     items += [t["m_skipped_reason"].format(reason=r, n=n) for r, n in f.issue_reasons[:10]]
@@ -134,11 +137,14 @@ def method_blocks(f: ReportFacts) -> list[tuple]:
 
 
 def integrity_blocks(f: ReportFacts) -> list[tuple]:
+    from .bundle import FINGERPRINT_SLOT
+
     t = TEXT[f.lang]
     # records read = events + not imported + duplicates merged, for every input
     rows = [[str(i.get(key, "")) for key in ("path", "format", "records", "events", "skipped", "duplicates_merged",
                                              "sha256")] for i in f.inputs]
-    return [("h2", t["integrity"]), ("p", t["integrity_note"]), ("table", t["input_headers"], rows)]
+    return [("h2", t["integrity"]), ("p", t["integrity_note"]), ("list", t["keep_advice"]),
+            ("table", t["input_headers"], rows), ("kv", t["fingerprint"], FINGERPRINT_SLOT)]
 
 
 def build_document(f: ReportFacts) -> list[tuple]:
@@ -148,6 +154,8 @@ def build_document(f: ReportFacts) -> list[tuple]:
     blocks: list[tuple] = [("h1", t["title"])]
     if f.redacted:
         blocks.append(("banner", t["redacted_banner"]))
+    if f.role == "contact":
+        blocks.append(("banner", t["contact_banner"]))
     blocks += [("h2", t["summary"]), ("list", summary_lines(f) + suspects.summary_lines(f)), ("h2", t["charts"])]
     blocks += [("img", "daily.png", t["cap_daily"]), ("img", "hourly.png", t["cap_hourly"]),
                ("img", "heatmap.png", t["cap_heatmap"])]

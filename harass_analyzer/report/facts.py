@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from ..analysis.senders import incoming
 from .examples import EXAMPLES as EXAMPLES_PER_ENTITY
+from .findings import build_findings
 from .examples import TAG_SEVERITY, candidates, pick_examples, pick_from  # noqa: F401  (public names)
 from ..analysis.columns import key_counts, stable_order
 from .tally import NIGHT_FIRST, Tally, build_tally
@@ -67,6 +68,11 @@ class ReportFacts:
     inputs: list[dict]
     senders: pd.DataFrame
     tally: Tally | None = field(default=None, repr=False, compare=False)  # what the charts count from
+    role: str = "debtor"
+    findings: dict = field(default_factory=dict, repr=False, compare=False)  # entity → [findings.Finding]
+    frame: pd.DataFrame | None = field(default=None, repr=False, compare=False)  # the events frame
+    profile: object | None = field(default=None, repr=False, compare=False)
+    options: dict = field(default_factory=dict)  # the run options (manifest, report, PDF)
     suspects: list[EntityFacts] = field(default_factory=list)  # suspected collectors (calls only), never in `entities`
     suspects_table: pd.DataFrame | None = None  # suspects.csv
     personal_excluded: int = 0
@@ -149,6 +155,7 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     skipped = analysis.issues[analysis.issues["records_skipped"].astype(int) > 0] if len(analysis.issues) else []
     reasons = skipped["reason"].value_counts().sort_index().items() if len(skipped) else []
     stamps = events["timestamp"]  # events are sorted by time
+    role = getattr(analysis.options, "role", "debtor")
     return ReportFacts(
         lang=lang, tz=analysis.tz, redacted=bool(analysis.options.redact),
         first_day=stamps.iloc[0][:10] if len(stamps) else "", last_day=stamps.iloc[-1][:10] if len(stamps) else "",
@@ -158,8 +165,20 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
         grouped=entities_df is not None, entities=facts, violations=analysis.violations,
         profile_name=profile_name, profile_text=profile_text, rule_titles=titles,
         issue_reasons=[(str(r), int(n)) for r, n in reasons], inputs=analysis.inputs, senders=senders, tally=tally,
+        role=role, findings=build_findings(analysis.violations, events, analysis.profile, lang, role),
+        frame=events, profile=analysis.profile, options=run_options(analysis),
         suspects=suspect_facts, suspects_table=suspects_df,
         personal_excluded=getattr(analysis, "personal_excluded", 0), role_hint=getattr(analysis, "role_hint", None))
+
+
+def run_options(analysis) -> dict:
+    """The options that shape the bundle's content (manifest.json "options", the report's method section)."""
+    o = analysis.options
+    return {"role": o.role, "rules": str(o.rules), "stop_date": o.stop_date, "redact": bool(o.redact),
+            "tz": analysis.tz, "lang": o.lang,
+            "entities_file": str(o.entities_file) if o.entities_file else None,
+            "lexicon": str(o.lexicon) if o.lexicon else None,
+            "numbers_file": str(o.numbers_file) if getattr(o, "numbers_file", None) else None}
 
 
 SENDER_SUMS = ("total_in", "messages_in", "calls_in", "calls_unanswered", "collection_msgs", "night_in")

@@ -36,6 +36,7 @@ td { white-space: pre-line; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.hash { font-family: monospace; font-size: .85em; word-break: break-all; vertical-align: middle; }
 td.short { white-space: nowrap; }
+code.fp { font-size: 1.05em; word-break: break-all; background: #f2f2f2; padding: .1em .3em; }
 .msg { border-left: 4px solid var(--accent); background: #fbf3f3; margin: .5em 0; padding: .4em .8em; }
 .msg .meta { color: var(--muted); font-size: .85em; }
 .msg .body { white-space: pre-wrap; word-break: break-word; margin-top: .2em; }
@@ -129,6 +130,8 @@ def _body(blocks: list[tuple], lang: str, image) -> str:
             parts.append(image(block[1], block[2]))
         elif kind == "messages":
             parts.append(_messages(block[1]))
+        elif kind == "kv":
+            parts.append(f'<p>{escape(block[1])}<br><code class="fp">{escape(block[2])}</code></p>')
         summary_next = False
     return "\n".join(p for p in parts if p)
 

@@ -60,4 +60,6 @@ def render_markdown(blocks: list[tuple], charts: Path | None = None) -> str:
                     out += [f"*{md_escape(block[2])}*", ""]
         elif kind == "messages":
             out += message_lines(block[1])
+        elif kind == "kv":
+            out += [f"{md_escape(block[1])}", "", f"    {block[2]}", ""]
     return "\n".join(out).rstrip("\n") + "\n"

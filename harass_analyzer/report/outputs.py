@@ -1,8 +1,9 @@
 """Everything in the bundle except manifest.json, written into the staging folder from one Analysis.
 
 events.csv, senders.csv, import_issues.csv (contract), entities.csv and violations.csv (when the rules
-step ran), charts/*.png, report.md, report.html, complaint.md. With options.redact every file is
-written from the redacted Analysis (report/redact.py).
+step ran), charts/*.png, report.md, report.html, report.pdf, complaint.md and complaint/ (one pack per
+channel, packs.py), evidence.xlsx. With options.redact every file is written from the redacted Analysis
+(report/redact.py). report.* carry the bundle fingerprint's slot (bundle.py).
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from .facts import build_facts
 from .fonts import prefetch_subset
 from .html import page_characters, render_html
 from .markdown import render_markdown
+from .packs import write_packs
+from .pdf import render_pdf
+from .workbook import write_workbook
 from .redact import redact
 
 
@@ -104,7 +108,11 @@ def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) 
         write_charts(charts, analysis, facts)
         (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
         (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
+        pdf = render_pdf(blocks, charts, lang, staging / "report.pdf",
+                         {f"{i + 1}. {e.name}" for i, e in enumerate(facts.entities)}, [])
         (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
+        write_packs(staging / "complaint", facts, pdf.stat().st_size)
+        write_workbook(staging / "evidence.xlsx", analysis, lang)
     except BaseException:
         events_csv.stop()
         raise

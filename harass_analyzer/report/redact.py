@@ -14,7 +14,9 @@ events.csv, senders.csv, the charts' labels, report.*, complaint.md all come out
   unless it is a collector's;
 - contact names of third parties → first character + `*`;
 - person names inside texts (jieba's person-name tag with a common surname, plus greeting patterns such
-  as "罗勇您好", plus every contact name) → `罗*`. Names inside 【…】 signatures and entity names stay.
+  as "罗勇您好", plus every contact name) → `罗*`. Names inside 【…】 signatures and entity names stay;
+- every message body that is not collection content (category ≠ collection: family, friends, shops,
+  OTP codes) → MASKED_BODY: private texts are not evidence and have no place in a shared copy.
 Name detection is heuristic: it can miss a rare name or mask a word that looks like one.
 """
 from __future__ import annotations
@@ -43,6 +45,7 @@ _GREETING = re.compile(r"(?:尊敬的|亲爱的)?([\u4e00-\u9fff]{2,4}?)(?=您�
                        r"|再不还|同志)")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
 _SIGNATURE = re.compile(r"[【〖][^】〗]*[】〗]")
+MASKED_BODY = "〔已隐去：非催收内容〕"
 
 
 def national_digits(number: str) -> str:
@@ -133,7 +136,7 @@ def redact(analysis):
     third = set(events["counterpart"]) - collectors - {WITHHELD, ""}
     is_third = events["counterpart"].isin(third)
     contact_names = set(events.loc[is_third, "contact_name"].astype(str)) - {""}
-    names = person_names(events["body"]) | person_names(events.loc[~is_third, "contact_name"]) | contact_names
+    names = person_names(events.loc[events["category"].astype(str).eq("collection"), "body"]) | person_names(events.loc[~is_third, "contact_name"]) | contact_names
     masker = Masker(collectors, third, names, keep_words=collector_set)
 
     ev = events.copy(deep=False)  # copy-on-write (pandas 3)
@@ -141,7 +144,8 @@ def redact(analysis):
     ev["counterpart"] = _mask_numbers(ev["counterpart"], third)
     ev["contact_name"] = ev["contact_name"].map(masker.text).where(~is_third, ev["contact_name"].map(
         lambda n: mask_name(n) if n else n))
-    ev["body"] = ev["body"].map(masker.text)
+    private = ev["category"].astype(str).ne("collection") & ev["body"].fillna("").astype(str).ne("")
+    ev["body"] = ev["body"].map(masker.text).where(~private, MASKED_BODY)
     if "entity" in ev:
         ev["entity"] = _mask_numbers(ev["entity"], third)
 

@@ -34,7 +34,7 @@ TEXTS = {
         "complaint_head": "## 疑似催收号码（无催收短信，仅凭来电规律；请先核实再投诉）",
         "complaint_facts": "{first} 至 {last}，号码 {numbers} 来电 {calls} 次（其中未接通 {unanswered} 次），涉及 {days} 天，"
                            "其中 {night} 次在夜间 {nl}；该号码没有发送短信说明来意，以下为疑似（{mark}）。",
-        "complaint_rule": "{i}. {rule}：检出 {times} 处，最严重一处计 {worst} 次（阈值 {threshold}）〔{mark}〕。依据：{cite}（{weight}）",
+        "complaint_rule": "{i}. {rule}：检出 {times} 处，最严重的一处：{worst}〔{mark}〕。依据：{cite}",
     },
     "en": {
         "section": "Suspected collectors (call patterns only)",
@@ -62,8 +62,7 @@ TEXTS = {
         "complaint_facts": "From {first} to {last}, {numbers} called me {calls} times ({unanswered} unanswered) on "
                            "{days} days, {night} of them at night ({nl}); the number never said who it is in a text, "
                            "so this is suspected ({mark}).",
-        "complaint_rule": "{i}. {rule}: flagged {times} time(s), worst window {worst} (threshold {threshold}) "
-                          "[{mark}]. Cites: {cite} ({weight})",
+        "complaint_rule": "{i}. {rule}: flagged {times} time(s), worst: {worst} [{mark}]. Cites: {cite}",
     },
 }
 
@@ -114,8 +113,8 @@ def suspect_blocks(f: ReportFacts) -> list[tuple]:
             e.total_in, e.calls_in, e.calls_unanswered, e.messages_in, e.collection_msgs, e.night_in, e.active_days)]]))
         if f.violations is not None and not e.violations.empty:
             blocks.append(("table", base["viol_headers"] + [t["mark_header"]], [
-                [r["rule"], str(r["times"]), f"{r['worst']} ({r['threshold']})", r["first"][:16].replace("T", " "),
-                 r["weight"], r["citation"].replace(" | ", "\n"), mark] for r in violation_rows(e, f)]))
+                [r["rule"], str(r["times"]), r["worst"], r["first"][:16].replace("T", " "),
+                 r["weight"], r["citation"], mark] for r in violation_rows(e, f)]))
     return blocks
 
 
@@ -145,9 +144,10 @@ def complaint_lines(f: ReportFacts) -> list[str]:
                                              calls=e.calls_in, unanswered=e.calls_unanswered, days=e.active_days,
                                              night=e.night_in, nl=nl, mark=mark)]
         if f.violations is not None and not e.violations.empty:
-            lines += [t["complaint_rule"].format(i=k, rule=r["rule"], times=r["times"], worst=r["worst"],
-                                                 threshold=r["threshold"], mark=mark, cite=r["citation"],
-                                                 weight=r["weight"]) for k, r in enumerate(violation_rows(e, f), 1)]
+            # paste-ready: the rule in words (no id), each citation with its own weight
+            lines += [t["complaint_rule"].format(i=k, rule=r["title"], times=r["times"], worst=r["worst"], mark=mark,
+                                                 cite=r["citation"].replace("\n", "；"))
+                      for k, r in enumerate(violation_rows(e, f), 1)]
         out += [f"### {i}. {md_escape(e.name)}", "", fenced("\n".join(lines)), "",
                 f"**{t['signals']}**: {md_escape(e.evidence)}", ""]
     return out

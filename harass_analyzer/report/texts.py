@@ -16,6 +16,8 @@ TEXT = {
         "redacted_banner": "本报告已脱敏（--redact）：第三方号码显示为 138****8000，联系人姓名和短信中的人名已遮盖；"
                            "催收方号码保持完整。提交投诉请使用未脱敏的版本。",
         "summary": "摘要",
+        "contact_banner": "本人并非借款人，系被填写为紧急联系人/通讯录联系人，与该笔债务无关（--role contact）。"
+                          "下文先列保护第三人的规则：催收方不应向无关第三人催收，被要求停止后不得再联系。",
         "sum_contacts": "{first} 至 {last}，{entities} 个催收方（{numbers} 个号码）共联系您 {total} 次："
                         "来电 {calls} 次（未接 {unanswered} 次），短信 {messages} 条（催收内容 {collection} 条）。",
         "sum_none": "{first} 至 {last} 的 {events} 条记录中未发现催收方（没有催收类短信）。",
@@ -24,7 +26,9 @@ TEXT = {
         "sum_viol_none": "按规则配置“{profile}”未检出违规。",
         "sum_viol_na": "规则检查结果不可用（本次没有运行规则检查），下文只有统计数字。",
         "charts": "图表",
-        "cap_daily": "每日呼入来电与接收短信，按催收/其他拆分。",
+        "cap_daily": "每日呼入来电与接收短信，按催收/其他拆分；红色三角标出检出违规的日子。每日次数上限是按单个催收方计算的，"
+                     "上限线画在下文各催收方的图上。",
+        "cap_entity": "每天三根柱：接通的来电、未接通的来电、短信；虚线是该类来电的每日上限，红色三角标出检出违规的日子。",
         "cap_hourly": "催收联系按时刻分布；灰色为规则禁止联系的时段。",
         "cap_heatmap": "催收联系按星期和时刻分布（格内数字为次数）。",
         "cap_top_senders": "联系最多的号码（含非催收号码）。",
@@ -40,7 +44,7 @@ TEXT = {
         "worst_days": "联系最多的日子", "times": "次",
         "night_list": "夜间联系（{night_label}）共 {n} 次，最早几次：",
         "violations": "可能违反的规则",
-        "viol_headers": ["规则", "检出次数", "最多（阈值）", "首次", "效力", "依据"],
+        "viol_headers": ["规则", "检出处数", "最严重的一处", "首次（实际时间）", "效力", "依据（各自的效力）"],
         "viol_none": "未检出违规。", "viol_na": "规则检查结果不可用。",
         "examples": "短信原文举例（未经编辑）",
         "examples_none": "没有催收类短信。",
@@ -57,8 +61,22 @@ TEXT = {
         "m_skipped_reason": "{reason}：{n} 条",
         "m_advice": "本报告由软件自动生成，不构成法律意见。",
         "integrity": "完整性",
-        "integrity_note": "输入文件未被修改；下表为其 SHA-256。manifest.json 列出本文件夹中每个输出文件的 SHA-256，"
-                          "可用 sha256sum 核对。每个数字都能在 events.csv（event_id、source_file、source_ref）中查到原始记录。",
+        "integrity_note": "输入文件未被修改；下表为其 SHA-256。manifest.json 列出本文件夹中每个文件的 SHA-256、本次运行的选项和时间；"
+                          "每个数字都能在 events.csv（event_id、source_file、source_ref）中查到原始记录。"
+                          "用 harass-analyzer verify 加证据包文件夹或 zip 文件即可核对，任何一个字节被改动都会被发现。",
+        "fingerprint": "本证据包的指纹（manifest.json 的 SHA-256，运行结束时也会显示）：",
+        "keep_advice": [
+            "请保留手机原机和原始导出文件，不要删除其中的短信和通话记录。法律上，手机里的记录或直接从手机导出的文件才是电子数据的"
+            "“原件”（《最高人民法院关于民事诉讼证据的若干规定》第十五条）；本报告、表格和图表是对原件的分析，靠上表的哈希值与原件对应。",
+            "法院审查电子数据时，会看它是否被完整地保存、传输和提取（同一规定第九十三条）。为了更有说服力，可以请公证处对手机里的"
+            "短信和通话记录做保全证据公证，或者把上面这一个指纹交给可信时间戳或电子存证平台登记："
+            "经公证或由中立第三方平台记录的电子数据，法院一般推定为真实（第九十四条）。",
+            "指纹只有 64 个字符，却对应整个证据包：以后任何人改动其中任何一个文件（哪怕一个字节），重新计算的指纹都会不同。",
+            "report.pdf、report.html、report.md 里印着指纹本身，manifest.json 记录的是这三个文件把指纹换成 64 个 0 时的 SHA-256；"
+            "verify 会自动处理这一点。"],
+        "m_options": "本次运行的选项：身份 {role}；规则 {rules}；停止联系日期 {stop}；脱敏 {redact}；时区 {tz}；语言 {lang}"
+                     "（也记录在 manifest.json 中）。",
+        "role_debtor": "借款人本人", "role_contact": "紧急联系人/通讯录联系人（非借款人）", "yes": "是", "no": "否",
         "input_headers": ["输入", "格式", "读到的记录", "导入的事件", "未导入", "合并的重复", "SHA-256"],
         "na": "不可用",
         "to": "至",
@@ -69,6 +87,8 @@ TEXT = {
                            "names and person names in messages are masked; collectors' numbers stay in full. "
                            "File complaints with the unredacted bundle.",
         "summary": "Summary",
+        "contact_banner": "I am not the borrower: my number was given as an emergency or address-book contact "
+                          "(--role contact). Rules protecting third parties are listed first.",
         "sum_contacts": "From {first} to {last}, {entities} collector(s) using {numbers} number(s) contacted you "
                         "{total} times: {calls} calls ({unanswered} unanswered) and {messages} messages "
                         "({collection} about collection).",
@@ -79,7 +99,10 @@ TEXT = {
         "sum_viol_none": "Rule profile \"{profile}\" flags no violation.",
         "sum_viol_na": "Rule checks are not available for this run; only the figures are shown.",
         "charts": "Charts",
-        "cap_daily": "Incoming calls and received messages per day, collection vs other.",
+        "cap_daily": "Incoming calls and received messages per day, collection vs other; red marks: days with a "
+                     "flagged rule. Daily limits count per collector: their lines are on each collector's chart.",
+        "cap_entity": "Three bars a day: answered calls, unanswered calls, messages; dashed lines: that kind's "
+                      "daily limit; red marks: days with a flagged rule.",
         "cap_hourly": "Collection contacts by hour; grey marks the hours the rules disallow.",
         "cap_heatmap": "Collection contacts by weekday and hour (numbers are counts).",
         "cap_top_senders": "Numbers that contacted you most (including non-collectors).",
@@ -97,7 +120,7 @@ TEXT = {
         "worst_days": "Worst days", "times": "",
         "night_list": "Night contacts ({night_label}): {n}; the first ones:",
         "violations": "Possible rule violations",
-        "viol_headers": ["Rule", "Times", "Worst (threshold)", "First", "Legal weight", "Cites"],
+        "viol_headers": ["Rule", "Times flagged", "Worst", "First (actual time)", "Legal weight", "Cites (own weight)"],
         "viol_none": "No violation flagged.", "viol_na": "Rule checks not available.",
         "examples": "Example messages (unedited)",
         "examples_none": "No collection message.",
@@ -119,13 +142,41 @@ TEXT = {
         "m_advice": "This report is generated by software and is not legal advice.",
         "integrity": "Integrity",
         "integrity_note": "Inputs were not modified; their SHA-256 are below. manifest.json holds the SHA-256 of "
-                          "every output file (check with sha256sum). Every figure traces to original records in "
-                          "events.csv (event_id, source_file, source_ref).",
+                          "every file, the run options and the time. Every figure traces to original records in "
+                          "events.csv (event_id, source_file, source_ref). Check with harass-analyzer verify "
+                          "(folder or zip): a change to any byte is found.",
+        "fingerprint": "Bundle fingerprint (SHA-256 of manifest.json, also printed at the end of the run):",
+        "keep_advice": [
+            "Keep the phone and the original export; do not delete the messages or calls. In Chinese courts the phone's "
+            "records, or an export straight from it, are the original electronic data (证据规定 Art. 15); this report "
+            "is analysis tied to them by the hashes above.",
+            "Courts look at whether electronic data were kept, sent and extracted completely (Art. 93). Notarising the "
+            "phone's records (公证), or registering the one fingerprint above with a trusted timestamp or evidence "
+            "platform, makes the data presumed authentic (Art. 94).",
+            "report.pdf, report.html and report.md print the fingerprint itself; manifest.json records their SHA-256 "
+            "with the fingerprint replaced by 64 zeros. verify handles this."],
+        "m_options": "Run options: role {role}; rules {rules}; stop date {stop}; redacted {redact}; timezone {tz}; "
+                     "language {lang} (also in manifest.json).",
+        "role_debtor": "debtor", "role_contact": "contact (not the borrower)", "yes": "yes", "no": "no",
         "input_headers": ["Input", "Format", "Records read", "Events", "Not imported", "Duplicates merged", "SHA-256"],
         "na": "not available",
         "to": "to",
     },
 }
+
+
+EVIDENCE_ZH = (("collection messages from ", "催收短信来自 "), ("signature ", "短信签名 "),
+               ("callback number ", "回拨号码 "), ("named platform ", "提到的平台 "), ("contract number ", "合同号 "),
+               ("amount ", "金额 "), ("user mapping ", "用户指定 "), (" quoted by ", " 出现在以下号码的短信中："),
+               (" from ", " 来自 "), ("(first ", "（首条 "), ("not used, also quoted for another signature: ",
+               "未采用（也出现在另一签名的短信中）："), ("grouped by the user", "由用户指定归并"), (" more)", " 条）"))
+
+
+def evidence_zh(text: str) -> str:
+    """entities.csv's grouping evidence (English) said in Chinese for the Chinese report."""
+    for en, zh in EVIDENCE_ZH:
+        text = text.replace(en, zh)
+    return text.replace(")", "）").replace("(", "（")
 
 
 def weight_label(weight: str, lang: str) -> str:

@@ -2,10 +2,14 @@
 
 Pack format (one entry per rule; see packs/cn.json):
   {"profile": "cn", "title": {"zh": …, "en": …}, "jurisdiction": …, "default_tz": "Asia/Shanghai",
-   "rules": [{"id", "title": {"zh", "en"}, "citations": [{"document", "article", "wording"}, …],
+   "rules": [{"id", "title": {"zh", "en"}, "citations": [{"document", "article", "wording", "penalty",
+                                                          "legal_weight", "caveat"}, …],
               "legal_weight", "confidence", "kind", "params", "roles", "effective_from",
               "effective_until", "note"}]}
-legal_weight ∈ statute | regulation | national_standard | self_regulation | heuristic;
+legal_weight ∈ statute | judicial_document | regulation | national_standard | self_regulation |
+police_notice | heuristic, for the rule and (optionally, defaulting to the rule's) for each citation, so a
+label always sits beside its own document; a citation's `caveat` (unverified article, secondary source)
+goes into notes, never into paste-ready complaint text.
 confidence ∈ V1 | V2 | R (rules.md legend; ✗ claims are refused).
 """
 from __future__ import annotations
@@ -25,7 +29,17 @@ from ..analysis.columns import wall_ns
 from ..errors import ConfigError
 from ..optfiles import read_option_text
 
-LEGAL_WEIGHTS = ("statute", "regulation", "national_standard", "self_regulation", "heuristic")
+LEGAL_WEIGHTS = ("statute", "judicial_document", "regulation", "national_standard", "self_regulation",
+                 "police_notice", "heuristic")
+WEIGHT_LABELS = {
+    "statute": ("法律", "statute"),
+    "judicial_document": ("司法规范性文件", "normative document of the courts and police"),
+    "regulation": ("部门规章/监管规定", "regulation"),
+    "national_standard": ("推荐性国家标准", "national standard (recommended)"),
+    "self_regulation": ("行业自律规范", "industry self-regulation"),
+    "police_notice": ("公安机关通报", "police notice"),
+    "heuristic": ("本工具的经验阈值（非法律规定）", "this tool's heuristic (not a legal rule)"),
+}
 CONFIDENCES = ("V1", "V2", "R")
 ROLES = ("debtor", "contact")
 COUNTS = ("contacts", "calls", "answered", "unanswered", "conversation", "actual", "messages")
@@ -48,11 +62,16 @@ class Citation:
     document: str
     article: str
     wording: str
+    legal_weight: str = ""
+    penalty: str = ""
+    caveat: str = ""
 
     def text(self) -> str:
+        """document, article, its own legal weight, wording (violations.csv, `rules` listing)."""
         article = f" {self.article}" if self.article else ""
+        weight = f"（{WEIGHT_LABELS[self.legal_weight][0]}）" if self.legal_weight in WEIGHT_LABELS else ""
         wording = f": {self.wording}" if self.wording else ""
-        return f"{self.document}{article}{wording}"
+        return f"{self.document}{article}{weight}{wording}"
 
 
 @dataclass(frozen=True)
@@ -213,9 +232,13 @@ def _parse_rule(raw: Any, source: str, index: int) -> Rule:
     cites = raw["citations"]
     if not isinstance(cites, list) or not cites or not all(isinstance(c, dict) and c.get("document") for c in cites):
         raise ConfigError(f"{where}: citations must be a non-empty list of {{document, article, wording}}")
+    if any(c.get("legal_weight", raw["legal_weight"]) not in LEGAL_WEIGHTS for c in cites):
+        raise ConfigError(f"{where}: a citation's legal_weight must be one of {', '.join(LEGAL_WEIGHTS)}")
     title = raw["title"] if isinstance(raw["title"], dict) else {}
     return Rule(id=str(raw["id"]), title_zh=str(title.get("zh", "")), title_en=str(title.get("en", "")),
-                citations=tuple(Citation(str(c["document"]), str(c.get("article", "")), str(c.get("wording", "")))
+                citations=tuple(Citation(str(c["document"]), str(c.get("article", "")), str(c.get("wording", "")),
+                                         str(c.get("legal_weight") or raw["legal_weight"]), str(c.get("penalty", "")),
+                                         str(c.get("caveat", "")))
                                 for c in cites),
                 legal_weight=raw["legal_weight"], confidence=raw["confidence"], kind=kind, params=params,
                 roles=roles, effective_from=_date(raw.get("effective_from"), where),

@@ -1,15 +1,8 @@
 """Human text about a rule profile: the `rules` command listing and the report's legal-weight paragraph."""
 from __future__ import annotations
 
-from .profile import Rule, RuleProfile
+from .profile import WEIGHT_LABELS, Rule, RuleProfile
 
-WEIGHT_LABELS = {
-    "statute": ("法律", "statute"),
-    "regulation": ("法规/监管规定", "regulation"),
-    "national_standard": ("推荐性国家标准", "national standard (recommended)"),
-    "self_regulation": ("行业自律规范", "industry self-regulation"),
-    "heuristic": ("本工具的经验阈值（非法律规定）", "this tool's heuristic (not a legal rule)"),
-}
 CONFIDENCE_LABELS = {
     "V1": "wording checked against an official copy",
     "V2": "wording checked against a secondary source; re-check before filing",

@@ -115,7 +115,9 @@ def test_third_party_texts_suggest_role_contact(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["analyze", str(tmp_path / "短信导出.csv"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output.rstrip().endswith("if this is not the debtor's phone, run again with --role contact")
+    wrote, fingerprint = result.output.rstrip().split("\n")[-2:]  # the summary line, then the bundle fingerprint
+    assert wrote.endswith("if this is not the debtor's phone, run again with --role contact")
+    assert fingerprint.startswith("bundle fingerprint")
     assert "3 of 3 collection texts are addressed to a third party" in result.output
     assert "--role contact 重新运行" in (out / "report.md").read_text(encoding="utf-8")
     again = runner.invoke(app, ["analyze", str(tmp_path / "短信导出.csv"), "-o", str(tmp_path / "o2"),

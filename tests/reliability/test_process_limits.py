@@ -117,6 +117,8 @@ def test_disk_full_while_zipping_keeps_the_bundle_and_no_partial_zip(tmp_path: P
 
     (tmp_path / "sms.xml").write_text(SMS5, encoding="utf-8")
     monkeypatch.setattr("harass_analyzer.report.outputs.write_charts", lambda folder, *a, **k: None)
+    # evidence.xlsx is itself a zip: written before the patch below would make it fail too
+    monkeypatch.setattr("harass_analyzer.report.outputs.write_workbook", lambda *a, **k: None)
     monkeypatch.setattr("harass_analyzer.report.archive.zipfile.ZipFile.writestr", full)
     result = CliRunner().invoke(app, ["analyze", str(tmp_path / "sms.xml"), "-o", str(tmp_path / "out"), "--zip"])
     assert result.exit_code == 1

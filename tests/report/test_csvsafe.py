@@ -25,13 +25,15 @@ def test_numbers_and_plain_text_unchanged(text: str) -> None:
 
 
 def test_only_text_columns_escaped() -> None:
-    frame = pd.DataFrame({"counterpart": ["+8613800138000", "-1", "+86138;+86139"], "count": [-3, 4, 5],
-                          "body": ["=1+1", "ok", "@x"]})
+    frame = pd.DataFrame({"counterpart": ["+8613800138000", "-1", "+86138;+86139", "+86138;=cmd|x"],
+                          "count": [-3, 4, 5, 6], "body": ["=1+1", "ok", "@x", "+1"]})
     out = escape_frame(frame)
-    assert out["counterpart"].tolist() == ["+8613800138000", "-1", "'+86138;+86139"]
-    assert out["count"].tolist() == [-3, 4, 5] and out["count"].dtype == frame["count"].dtype
-    assert out["body"].tolist() == ["'=1+1", "ok", "'@x"]
-    assert frame["body"].tolist() == ["=1+1", "ok", "@x"]  # input not modified
+    # a list of numbers (entities.csv numbers, violations.csv counterpart) is data, never altered;
+    # a list with anything else in it is guarded like any text
+    assert out["counterpart"].tolist() == ["+8613800138000", "-1", "+86138;+86139", "'+86138;=cmd|x"]
+    assert out["count"].tolist() == [-3, 4, 5, 6] and out["count"].dtype == frame["count"].dtype
+    assert out["body"].tolist() == ["'=1+1", "ok", "'@x", "+1"]
+    assert frame["body"].tolist() == ["=1+1", "ok", "@x", "+1"]  # input not modified
 
 
 def test_write_csv_round_trip_bom_and_determinism(tmp_path) -> None:

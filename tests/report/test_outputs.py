@@ -20,7 +20,7 @@ from harass_analyzer.report.outputs import write_outputs
 from tests.report.handmade import ENTITY, FORMULA_BODY, HTML_BODY, handmade_analysis
 
 TEXT_TAGS = ("head", "body", "main", "h1", "h2", "h3", "p", "ul", "li", "div", "table", "thead", "tbody", "tr",
-             "th", "td", "figure", "figcaption")
+             "th", "td", "figure", "figcaption", "code", "br")
 
 
 class Tags(HTMLParser):
@@ -108,7 +108,7 @@ def test_hostile_bodies_escaped(zh: Path) -> None:
     md = (zh / "report.md").read_text(encoding="utf-8")
     assert "```text\n" + HTML_BODY + "\n```" in md  # verbatim, inside a fence it cannot close
     assert "<img" not in md.replace(HTML_BODY, "")
-    complaint = (zh / "complaint.md").read_text(encoding="utf-8")
+    complaint = (zh / "complaint" / "12321.md").read_text(encoding="utf-8")
     assert FORMULA_BODY in complaint and HTML_BODY in complaint  # unedited for 12321
 
 
@@ -147,4 +147,4 @@ def test_outputs_deterministic(tmp_path: Path) -> None:
 def test_violations_csv_escaped_but_complete(zh: Path) -> None:
     v = pd.read_csv(zh / "violations.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert v["counterpart"].tolist()[1] == "+8613900001111"  # a plain number is not quoted
-    assert v["counterpart"].tolist()[0].startswith("'+86")  # a ';' list starting with + is
+    assert v["counterpart"].tolist()[0] == "+8613900001111;+8613900002222"  # a list of numbers: never altered

@@ -48,7 +48,10 @@ def test_redacted_bundle_hides_third_parties(tmp_path: Path) -> None:
     assert "138****8000" in set(events["counterpart"]) and "137****7000" in set(events["counterpart"])
     assert {COLLECTOR_A, COLLECTOR_B} <= set(events["counterpart"])  # the evidence stays whole
     assert (events["body"].str.contains("138\\*\\*\\*\\*8000")).sum() == 1  # number inside a threat
-    assert ENTITY in files["complaint.md"] and "【快贷金融】王**您好" in files["complaint.md"]
+    assert ENTITY in files["complaint.md"] and "【快贷金融】王**您好" in files["complaint/12321.md"]
+    assert "儿子，周末回家吃饭吗？" not in "".join(files.values())  # a family text is not collection: masked
+    assert set(events.loc[events["category"].ne("collection") & events["kind"].ne("call"), "body"]) == {
+        "〔已隐去：非催收内容〕"}
     assert len(events) == len(analysis.events)  # nothing dropped
 
 
@@ -74,19 +77,28 @@ def test_complaint_counts_match_csvs(tmp_path: Path, lang: str) -> None:
     total, calls, msgs = (int(mine[c].sum()) for c in ("total_in", "calls_in", "messages_in"))
     unanswered, coll, night = (int(mine[c].sum()) for c in ("calls_unanswered", "collection_msgs", "night_in"))
     assert (total, calls, msgs, unanswered, coll, night) == (8, 3, 5, 2, 5, 4)
-    if lang == "zh":
-        assert (f"共联系本人 {total} 次：来电 {calls} 次（其中未接通 {unanswered} 次），短信 {msgs} 条"
-                f"（其中催收内容 {coll} 条）") in text
-        assert f"其中 {night} 次在夜间" in text
-    else:
-        assert f"contacted me {total} times" in text and f"{calls} calls ({unanswered} unanswered)" in text
+    packs = {name: (tmp_path / "complaint" / name).read_text(encoding="utf-8")
+             for name in ("12378.md", "nifa.md", "12321.md", "heimao.md", "110.md", "notes.md")}
+    for pack in (text, packs["12378.md"], packs["nifa.md"]):
+        if lang == "zh":
+            assert (f"联系本人 {total} 次：来电 {calls} 次（其中未接通 {unanswered} 次），短信 {msgs} 条"
+                    f"（其中催收内容 {coll} 条）") in pack
+            assert f"夜间 22:00–次日08:00 {night} 次" in pack
+        else:
+            assert f"contacted me {total} times" in pack and f"{calls} calls ({unanswered} unanswered)" in pack
     viol = pd.read_csv(tmp_path / "violations.csv", encoding="utf-8-sig")
-    for row in viol.itertuples():
-        assert row.rule_id in text and row.citation in text
-        worst = f"最严重一处计 {row.count} 次（阈值 {row.threshold}）" if lang == "zh" else \
-            f"worst window {row.count} (threshold {row.threshold})"
-        assert worst in text
-    assert COLLECTOR_A in text and COLLECTOR_B in text and "events.csv" in text
+    for row in viol.itertuples():  # a rule outside any profile: cited with its violations.csv text
+        assert row.citation in packs["12378.md"]
+        assert (f"共 {row.count} 次" if lang == "zh" else f"{row.count} events") in packs["12378.md"]
+    assert COLLECTOR_A in text and COLLECTOR_B in text and "report.pdf" in packs["12378.md"]
+    per_number = pd.read_csv(tmp_path / "complaint" / "12321.csv", encoding="utf-8-sig", dtype={"被举报号码": str})
+    assert sorted(per_number["被举报号码"]) == [COLLECTOR_A, COLLECTOR_B]
+    for row in mine.itertuples():
+        mine_row = per_number.loc[per_number["被举报号码"].eq(row.counterpart)].iloc[0]
+        assert (mine_row["联系次数"], mine_row["来电次数"], mine_row["短信条数"]) == (
+            row.total_in, row.calls_in, row.messages_in)
+        assert f"共联系本人 {row.total_in} 次" in packs["12321.md"]
+    assert COLLECTOR_A not in packs["heimao.md"] and COLLECTOR_A[3:] not in packs["heimao.md"]
 
 
 def test_zip_deterministic(tmp_path: Path) -> None:

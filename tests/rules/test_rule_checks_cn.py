@@ -76,21 +76,31 @@ def test_abusive_messages_2_vs_3_and_the_2026_law_change():
            ("2026-01-01 10:00:00", "sms", "in", A, "received", "明天上门", "visit_threat"),
            ("2026-01-02 10:00:00", "sms", "in", A, "received", "提醒还款", "reminder")]
     out, _ = check(two)
-    assert not out["rule_id"].isin(["CN-PSAPL-42", "CN-PSAPL-2025"]).any()  # 2 + 1: the periods don't add up
+    assert not out["rule_id"].isin(["CN-PSAPL-42", "CN-PSAPL-50"]).any()  # 2 + 0: the periods don't add up
     more = two + [("2026-01-03 10:00:00", "sms", "in", A, "received", "垃圾", "insult"),
                   ("2026-01-04 10:00:00", "sms", "in", B, "received", "等着坐牢吧", "insult;legal_threat")]
-    out, _ = check(more, rule="CN-PSAPL-2025")
+    out, _ = check(more, rule="CN-PSAPL-50")
+    assert out.empty  # a neutral visit notice (visit_threat) is not an insult or a threat: 2 of 3
+    more.append(("2026-01-05 10:00:00", "sms", "in", A, "received", "小心你的腿", "violence"))
+    out, _ = check(more, rule="CN-PSAPL-50")
     assert out[["count", "threshold", "legal_weight"]].values.tolist() == [[3, 3, "statute"]]
-    assert out.loc[0, "window_start"] == "2026-01-01T10:00:00+08:00"
+    assert out.loc[0, "window_start"] == "2026-01-03T10:00:00+08:00"
+    assert "第五十条第一款第（五）项" in out.loc[0, "citation"] and "（法律）" in out.loc[0, "citation"]
+    early, _ = check(more + [("2025-12-29 10:00:00", "sms", "in", A, "received", "垃圾", "insult")], rule="CN-PSAPL-42")
+    assert early["count"].tolist() == [3] and "第四十二条第（五）项" in early.loc[0, "citation"]
 
 
 def test_impersonation_exposure_and_third_party_as_debtor():
     out, _ = check([("2026-03-01 10:00:00", "sms", "in", A, "received", "法院传票已发出", "impersonation"),
                     ("2026-03-01 11:00:00", "sms", "in", A, "received", "爆你通讯录", "exposure"),
                     ("2026-03-01 12:00:00", "sms", "in", B, "received", "已联系你的家人", "third_party")])
-    assert out["rule_id"].tolist() == ["CN-GBT45251-CONTACTS", "CN-CBA2026-IMPERSONATION", "CN-SOFTVIOL-2-EXPOSURE"]
-    assert out["count"].tolist() == [1, 1, 1]
-    assert out.loc[2, "legal_weight"] == "regulation"
+    assert out["rule_id"].tolist() == ["CN-GBT45251-CONTACTS", "CN-CBA2026-IMPERSONATION", "CN-SOFTVIOL-2-EXPOSURE",
+                                       "CN-CFC2024-ABUSE"]
+    assert out["count"].tolist() == [1, 1, 1, 1]
+    assert out.loc[2, "legal_weight"] == "judicial_document" and out.loc[3, "legal_weight"] == "regulation"
+    # each legal-weight label sits beside its own document (the 两高两部 opinion is not a regulation, the
+    # 银行业协会 guideline is self-regulation)
+    assert "第二条（司法规范性文件）" in out.loc[2, "citation"] and "相关条款（行业自律规范）" in out.loc[2, "citation"]
 
 
 def test_as_a_contact_every_collection_contact_is_third_party_and_stop_counts():

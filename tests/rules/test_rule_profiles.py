@@ -110,7 +110,7 @@ def test_describe_profile_states_profile_timezone_and_legal_weight():
     cn = load_profile("cn")
     zh = describe_profile(cn, "zh", "Asia/Shanghai")
     assert "cn" in zh and "Asia/Shanghai" in zh and "推荐性国家标准" in zh and "行业自律规范" in zh and "不是法律" in zh
-    assert "CN-TOOL-CALLBOMB-DAY" in zh and "CN-PSAPL-2025" in zh
+    assert "CN-TOOL-CALLBOMB-DAY" in zh and "司法规范性文件" in zh
     en = describe_profile(cn, "en", "Asia/Shanghai")
     assert "not statutes" in en and "heuristics" in en and "Asia/Shanghai" in en
     us = describe_profile(load_profile("us"), "en", "America/Chicago")
