@@ -2,7 +2,7 @@
 
 Pack format (one entry per rule; see packs/cn.json):
   {"profile": "cn", "title": {"zh": …, "en": …}, "jurisdiction": …, "default_tz": "Asia/Shanghai",
-   "rules": [{"id", "title": {"zh", "en"}, "citations": [{"document", "article", "wording"}, …],
+   "rules": [{"id", "title": {"zh", "en"}, "citations": [{"document", "article", "wording", "confidence"}, …],
               "legal_weight", "confidence", "kind", "params", "roles", "effective_from",
               "effective_until", "note"}]}
 legal_weight ∈ statute | regulation | national_standard | self_regulation | heuristic;
@@ -25,6 +25,9 @@ from ..errors import ConfigError
 
 LEGAL_WEIGHTS = ("statute", "regulation", "national_standard", "self_regulation", "heuristic")
 CONFIDENCES = ("V1", "V2", "R")
+CONFIDENCE_TAGS = {"V1": "〔核实程度 V1〕", "V2": "〔核实程度 V2，提交前请核对官方文本〕",
+                   "R": "〔核实程度 R：凭记忆转述，非原文，引用前请核对官方文本〕"}
+QUOTE_MARKS = "「」“”\"『』"
 ROLES = ("debtor", "contact")
 COUNTS = ("contacts", "calls", "answered", "unanswered", "conversation", "actual", "messages")
 OPS = (">", ">=")
@@ -37,6 +40,7 @@ KIND_PARAMS: dict[str, set[str]] = {
     "tagged_content": {"tags", "op", "threshold"},
     "third_party": {"op", "threshold"},
     "after_stop": {"op", "threshold", "count", "phrases"},
+    "debt_disclosure": {"op", "threshold"},
 }
 _DAY_SETS = {"all": range(7), "mon-fri": range(5), "sat-sun": range(5, 7)}
 
@@ -46,11 +50,12 @@ class Citation:
     document: str
     article: str
     wording: str
+    confidence: str = ""  # this citation's own grade (rules.md); R wording is a paraphrase, never quoted
 
     def text(self) -> str:
         article = f" {self.article}" if self.article else ""
         wording = f": {self.wording}" if self.wording else ""
-        return f"{self.document}{article}{wording}"
+        return f"{self.document}{article}{wording}{CONFIDENCE_TAGS.get(self.confidence, '')}"
 
 
 @dataclass(frozen=True)
@@ -208,13 +213,24 @@ def _parse_rule(raw: Any, source: str, index: int) -> Rule:
     cites = raw["citations"]
     if not isinstance(cites, list) or not cites or not all(isinstance(c, dict) and c.get("document") for c in cites):
         raise ConfigError(f"{where}: citations must be a non-empty list of {{document, article, wording}}")
+    _check_citation_grades(cites, where)
     title = raw["title"] if isinstance(raw["title"], dict) else {}
     return Rule(id=str(raw["id"]), title_zh=str(title.get("zh", "")), title_en=str(title.get("en", "")),
-                citations=tuple(Citation(str(c["document"]), str(c.get("article", "")), str(c.get("wording", "")))
-                                for c in cites),
+                citations=tuple(Citation(str(c["document"]), str(c.get("article", "")), str(c.get("wording", "")),
+                                         confidence=str(c.get("confidence", ""))) for c in cites),
                 legal_weight=raw["legal_weight"], confidence=raw["confidence"], kind=kind, params=params,
                 roles=roles, effective_from=_date(raw.get("effective_from"), where),
                 effective_until=_date(raw.get("effective_until"), where), note=str(raw.get("note", "")))
+
+
+def _check_citation_grades(cites: list, where: str) -> None:
+    """A citation's own confidence is one of CONFIDENCES; R-graded wording must be a paraphrase."""
+    for c in cites:
+        grade = c.get("confidence", "")
+        if grade and grade not in CONFIDENCES:
+            raise ConfigError(f"{where}: a citation's confidence must be one of {', '.join(CONFIDENCES)}")
+        if grade == "R" and any(q in str(c.get("wording", "")) for q in QUOTE_MARKS):
+            raise ConfigError(f"{where}: R-graded wording is a paraphrase and may not be in quotation marks")
 
 
 def _check_params(kind: str, params: dict, where: str) -> None:
