@@ -1,7 +1,8 @@
 """Everything in the bundle except manifest.json, written into the staging folder from one Analysis.
 
 events.csv, senders.csv, import_issues.csv (contract), entities.csv and violations.csv (when the rules
-step ran), charts/*.png, report.md, report.html, complaint.md. With options.redact every file is
+step ran), charts/*.png, report.md, report.html, complaint.md, complaint/12315.md and (third-party owner)
+complaint/demand_letter.md. With options.redact every file is
 written from the redacted Analysis (report/redact.py).
 """
 from __future__ import annotations
@@ -21,7 +22,9 @@ from .facts import build_facts
 from .fonts import prefetch_subset
 from .html import page_characters, render_html
 from .markdown import render_markdown
+from .packs_contact import write_contact_packs
 from .redact import redact
+from .third_party import add_rights_section
 
 
 def format_durations(values: pd.Series) -> pd.Series:
@@ -83,7 +86,7 @@ def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) 
         analysis = redact(analysis)
     lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
     facts = build_facts(analysis, lang)
-    blocks = build_document(facts)
+    blocks = add_rights_section(build_document(facts), analysis, lang)  # third-party owner: own rights
     prefetch_subset(page_characters(blocks, lang))  # report.html's font, cut by a worker while charts are drawn
     # events.csv (hundreds of MB at a million rows) is formatted and hashed in Arrow's C++ and hashlib,
     # which release the GIL: written on a second thread while this one draws the charts (if the caller
@@ -105,6 +108,7 @@ def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) 
         (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
         (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
         (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
+        write_contact_packs(staging / "complaint", facts, analysis)  # 12315.md, demand_letter.md
     except BaseException:
         events_csv.stop()
         raise
