@@ -89,7 +89,7 @@ TP = {
            "hint": "提示：{n} 条催收短信（共 {total} 条）是写给第三人的（如 {ids}）。如果你不是借款人，请用 --role contact "
                    "重新运行，下表的“本案记录”才会逐条列出。",
            "headers": ["法律", "白话说明", "你可以要求", "本案记录", "核实程度"],
-           "none": "未检出", "not_run": "未按第三人检查（--role contact）",
+           "none": "未检出", "sep": "；", "not_run": "未按第三人检查（--role contact）",
            "counts": {"CN-CC-1033-3P": "被联系 {n} 次", "CN-CC-1033-STOP": "要求停止后仍联系 {n} 次",
                       "CN-CC-1032-EXPOSURE": "扬言曝光 {n} 条", "CN-CL-253-1-3P": "催收短信 {n} 条"},
            "count_default": "涉及 {n} 次", "ids": "（事件 {ids}{more}）", "more": " 等，见 violations.csv",
@@ -107,7 +107,7 @@ TP = {
            "hint": "Note: {n} of {total} collection texts are written to a third party (e.g. {ids}). If you are not the "
                    "borrower, run again with --role contact to have the contacts listed in the table.",
            "headers": ["Law", "In plain words", "You can ask for", "In this bundle", "Confidence"],
-           "none": "none found", "not_run": "not checked as a third party (--role contact)",
+           "none": "none found", "sep": "; ", "not_run": "not checked as a third party (--role contact)",
            "counts": {"CN-CC-1033-3P": "contacted {n} times", "CN-CC-1033-STOP": "{n} after you asked to stop",
                       "CN-CC-1032-EXPOSURE": "{n} exposure threats", "CN-CL-253-1-3P": "{n} collection texts"},
            "count_default": "{n} contacts", "ids": " (events {ids}{more})", "more": " …, see violations.csv",
@@ -146,7 +146,7 @@ def _records(right: Right, analysis, t: dict) -> str:
             more = t["more"] if len(ids) > MAX_IDS else ""
             parts.append(t["counts"].get(rule_id, t["count_default"]).format(n=n)
                          + t["ids"].format(ids=", ".join(ids[:MAX_IDS]), more=more))
-    return "；".join(parts) if parts else t["none"]
+    return t["sep"].join(parts) if parts else t["none"]
 
 
 def rights_blocks(analysis, lang: str) -> list[tuple]:
