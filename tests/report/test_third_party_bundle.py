@@ -58,6 +58,18 @@ def output_texts(folder: Path):
                 yield name, s
         elif path.suffix == ".md":
             yield name, path.read_text(encoding="utf-8")
+        elif path.suffix == ".xlsx":  # evidence workbook (complaint packs issue), when the bundle has one
+            from openpyxl import load_workbook
+
+            for sheet in load_workbook(path, read_only=True).worksheets:
+                for row in sheet.iter_rows(values_only=True):
+                    for cell in row:
+                        if isinstance(cell, str):
+                            yield name, cell
+        elif path.suffix == ".pdf":  # report.pdf, when the bundle has one
+            from pypdf import PdfReader
+
+            yield name, "".join(page.extract_text() or "" for page in PdfReader(path).pages)
         elif path.suffix == ".html":
             page = re.sub(r"<style.*?</style>|<[^>]+>", " ", path.read_text(encoding="utf-8"), flags=re.S)
             yield name, html.unescape(page)
