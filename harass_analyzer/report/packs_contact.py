@@ -16,6 +16,8 @@ from .markdown import fenced, md_escape
 from .texts import night_label
 from .third_party import rule_records, shows_rights
 
+NOT_BORROWER = {"zh": "本人并非借款人，系被填写为紧急联系人/通讯录联系人，与该笔债务无关。",
+                "en": "I am not the borrower: my number was given as an emergency or address-book contact."}
 NEW_LAW_DAY = "2026-01-01"  # 网络安全法 2025 amendment in force: cited by sentence from this day
 
 HEAD_12315 = {
@@ -75,7 +77,8 @@ def render_12315(f: ReportFacts, analysis) -> str:
     if not f.entities:
         lines.append("没有发现催收方。" if zh else "No collector found.")
     for i, e in enumerate(f.entities, 1):
-        text = [_counts_zh(e, f, "本人（非借款人）" if third else "本人") if zh else _counts_en(e, f)]
+        text = [NOT_BORROWER[f.lang]] if third else []
+        text.append(_counts_zh(e, f, "本人") if zh else _counts_en(e, f))
         rules = _rule_lines(e, f)
         if rules:
             text += ["上述行为涉嫌违反：" if zh else "This appears to breach:"] + rules
@@ -121,7 +124,8 @@ def _letter(e: EntityFacts, f: ReportFacts, analysis) -> str:
         return "\n".join([
             f"致：{e.name}（请补充公司或平台全称）及其委托的催收机构", "",
             "停止联系、删除本人信息告知函", "",
-            "本人是本手机号码的机主，不是借款人，不是担保人，也从未同意贵方联系本人或处理本人的个人信息。", facts, "",
+            "本人是本手机号码的机主。" + NOT_BORROWER["zh"] + "本人不是担保人，也从未同意贵方联系本人或处理本人的个人信息。",
+            facts, "",
             "现要求贵方：", "1. 立即停止以电话、短信或任何其他方式联系本人；",
             "2. 删除贵方及合作催收机构持有的本人手机号码等个人信息，并书面告知删除结果；",
             "3. 说明本人号码的来源；", "4. 不再向本人透露他人的债务信息。", "",
@@ -135,8 +139,8 @@ def _letter(e: EntityFacts, f: ReportFacts, analysis) -> str:
     return "\n".join([
         f"To: {e.name} (add the company's or platform's full name) and any collection agency acting for it", "",
         "Demand to stop contacting me and delete my personal information", "",
-        "I own this phone number. I am not the borrower or a guarantor and never agreed that you contact me or "
-        "process my personal information.", facts, "",
+        "I own this phone number. " + NOT_BORROWER["en"] + " I am not a guarantor and never agreed that you "
+        "contact me or process my personal information.", facts, "",
         "I ask you to:", "1. stop contacting me at once, by calls, texts or any other way;",
         "2. delete my phone number and any other personal information of mine held by you or your collection "
         "agencies, and confirm the deletion in writing;", "3. tell me where you got my number;",

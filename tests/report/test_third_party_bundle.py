@@ -127,9 +127,11 @@ def test_rights_section_demand_letter_and_12315_carry_the_counts(contact_bundle)
         n = totals[name]
         assert f"{name} 使用以下" in letter and re.search(rf"{re.escape(name)} 使用以下 \d+ 个号码：[^\n]*共联系本人 {n} 次",
                                                         letter)
-        assert re.search(rf"{re.escape(name)} 使用以下 \d+ 个号码：[^\n]*共联系本人（非借款人） {n} 次", p12315)
+        assert re.search(rf"{re.escape(name)} 使用以下 \d+ 个号码：[^\n]*共联系本人 {n} 次", p12315)
     assert "停止以电话、短信或任何其他方式联系本人" in letter and "删除贵方及合作催收机构持有的本人手机号码" in letter
     assert "12315" in p12315 and "删除本人个人信息" in p12315
+    assert p12315.count("本人并非借款人，系被填写为紧急联系人/通讯录联系人") == len(names)
+    assert letter.count("本人并非借款人，系被填写为紧急联系人/通讯录联系人") == len(names)
     # sample contacts are all from 2026: the cybersecurity-law sentence by date, no number
     assert "网络安全法关于禁止非法获取、向他人提供个人信息的规定（2026年1月1日起的联系）" in letter
     assert "网络安全法 第四十四条" not in letter
