@@ -2,7 +2,8 @@
 
 events.csv, senders.csv, import_issues.csv (contract), entities.csv and violations.csv (when the rules
 step ran), charts/*.png, report.md, report.html, report.pdf, complaint.md and complaint/ (one pack per
-channel, packs.py), evidence.xlsx. With options.redact every file is written from the redacted Analysis
+channel, packs.py), evidence.xlsx; complaint/12315.md and (third-party owner)
+complaint/demand_letter.md (packs_contact.py). With options.redact every file is written from the redacted Analysis
 (report/redact.py). report.* carry the bundle fingerprint's slot (bundle.py).
 """
 from __future__ import annotations
@@ -25,7 +26,9 @@ from .markdown import render_markdown
 from .packs import write_packs
 from .pdf import render_pdf
 from .workbook import write_workbook
+from .packs_contact import write_contact_packs
 from .redact import redact
+from .third_party import add_rights_section
 
 
 def format_durations(values: pd.Series) -> pd.Series:
@@ -87,7 +90,7 @@ def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) 
         analysis = redact(analysis)
     lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
     facts = build_facts(analysis, lang)
-    blocks = build_document(facts)
+    blocks = add_rights_section(build_document(facts), analysis, lang)  # third-party owner: own rights
     prefetch_subset(page_characters(blocks, lang))  # report.html's font, cut by a worker while charts are drawn
     # events.csv (hundreds of MB at a million rows) is formatted and hashed in Arrow's C++ and hashlib,
     # which release the GIL: written on a second thread while this one draws the charts (if the caller
@@ -113,6 +116,7 @@ def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) 
         (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
         write_packs(staging / "complaint", facts, pdf.stat().st_size)
         write_workbook(staging / "evidence.xlsx", analysis, lang)
+        write_contact_packs(staging / "complaint", facts, analysis)  # 12315.md, demand_letter.md
     except BaseException:
         events_csv.stop()
         raise

@@ -162,6 +162,17 @@ def check_third_party(t: ContactTable, idx: np.ndarray, rule: Rule, role: str = 
     return _per_entity(t, idx[t.has_tag(["third_party"])[idx] & ~t.is_call[idx]], rule)
 
 
+def check_debt_disclosure(t: ContactTable, idx: np.ndarray, rule: Rule, role: str = "debtor",
+                          **_: object) -> Found | None:
+    """The debt made known to a third party. role contact: every collection message the third party
+    received (a collection text names a debt); role debtor: messages saying the collector told, or will
+    tell, family, friends or the address book (tagged third_party or exposure)."""
+    texts = idx[~t.is_call[idx]]
+    if role == "contact":
+        return _per_entity(t, texts, rule)
+    return _per_entity(t, texts[t.has_tag(["third_party", "exposure"])[texts]], rule)
+
+
 def check_after_conversation(t: ContactTable, idx: np.ndarray, rule: Rule, **_: object) -> Found | None:
     """Calls placed within `days` calendar days after a conversation (the conversation's date is day 1).
     A conversation is any answered call of ≥ min_conversation_s of the entity (all events); each call
@@ -272,4 +283,5 @@ CHECKS = {
     "time_window": check_time_window, "daily_count": check_daily_count, "rolling_count": check_rolling_count,
     "burst": check_burst, "after_conversation": check_after_conversation,
     "tagged_content": check_tagged_content, "third_party": check_third_party, "after_stop": check_after_stop,
+    "debt_disclosure": check_debt_disclosure,
 }

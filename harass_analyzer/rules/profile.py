@@ -3,7 +3,7 @@
 Pack format (one entry per rule; see packs/cn.json):
   {"profile": "cn", "title": {"zh": …, "en": …}, "jurisdiction": …, "default_tz": "Asia/Shanghai",
    "rules": [{"id", "title": {"zh", "en"}, "citations": [{"document", "article", "wording", "penalty",
-                                                          "legal_weight", "caveat"}, …],
+                                                          "legal_weight", "caveat", "confidence"}, …],
               "legal_weight", "confidence", "kind", "params", "roles", "effective_from",
               "effective_until", "note"}]}
 legal_weight ∈ statute | judicial_document | regulation | national_standard | self_regulation |
@@ -41,6 +41,9 @@ WEIGHT_LABELS = {
     "heuristic": ("本工具的经验阈值（非法律规定）", "this tool's heuristic (not a legal rule)"),
 }
 CONFIDENCES = ("V1", "V2", "R")
+CONFIDENCE_TAGS = {"V1": "〔核实程度 V1〕", "V2": "〔核实程度 V2，提交前请核对官方文本〕",
+                   "R": "〔核实程度 R：凭记忆转述，非原文，引用前请核对官方文本〕"}
+QUOTE_MARKS = "「」“”\"『』"
 ROLES = ("debtor", "contact")
 COUNTS = ("contacts", "calls", "answered", "unanswered", "conversation", "actual", "messages")
 OPS = (">", ">=")
@@ -53,6 +56,7 @@ KIND_PARAMS: dict[str, set[str]] = {
     "tagged_content": {"tags", "op", "threshold"},
     "third_party": {"op", "threshold"},
     "after_stop": {"op", "threshold", "count", "phrases"},
+    "debt_disclosure": {"op", "threshold"},
 }
 _DAY_SETS = {"all": range(7), "mon-fri": range(5), "sat-sun": range(5, 7)}
 
@@ -65,13 +69,14 @@ class Citation:
     legal_weight: str = ""
     penalty: str = ""
     caveat: str = ""
+    confidence: str = ""  # this citation's own grade (rules.md); R wording is a paraphrase, never quoted
 
     def text(self) -> str:
         """document, article, its own legal weight, wording (violations.csv, `rules` listing)."""
         article = f" {self.article}" if self.article else ""
         weight = f"（{WEIGHT_LABELS[self.legal_weight][0]}）" if self.legal_weight in WEIGHT_LABELS else ""
         wording = f": {self.wording}" if self.wording else ""
-        return f"{self.document}{article}{weight}{wording}"
+        return f"{self.document}{article}{weight}{wording}{CONFIDENCE_TAGS.get(self.confidence, '')}"
 
 
 @dataclass(frozen=True)
@@ -232,17 +237,28 @@ def _parse_rule(raw: Any, source: str, index: int) -> Rule:
     cites = raw["citations"]
     if not isinstance(cites, list) or not cites or not all(isinstance(c, dict) and c.get("document") for c in cites):
         raise ConfigError(f"{where}: citations must be a non-empty list of {{document, article, wording}}")
+    _check_citation_grades(cites, where)
     if any(c.get("legal_weight", raw["legal_weight"]) not in LEGAL_WEIGHTS for c in cites):
         raise ConfigError(f"{where}: a citation's legal_weight must be one of {', '.join(LEGAL_WEIGHTS)}")
     title = raw["title"] if isinstance(raw["title"], dict) else {}
     return Rule(id=str(raw["id"]), title_zh=str(title.get("zh", "")), title_en=str(title.get("en", "")),
                 citations=tuple(Citation(str(c["document"]), str(c.get("article", "")), str(c.get("wording", "")),
                                          str(c.get("legal_weight") or raw["legal_weight"]), str(c.get("penalty", "")),
-                                         str(c.get("caveat", "")))
+                                         str(c.get("caveat", "")), str(c.get("confidence", "")))
                                 for c in cites),
                 legal_weight=raw["legal_weight"], confidence=raw["confidence"], kind=kind, params=params,
                 roles=roles, effective_from=_date(raw.get("effective_from"), where),
                 effective_until=_date(raw.get("effective_until"), where), note=str(raw.get("note", "")))
+
+
+def _check_citation_grades(cites: list, where: str) -> None:
+    """A citation's own confidence is one of CONFIDENCES; R-graded wording must be a paraphrase."""
+    for c in cites:
+        grade = c.get("confidence", "")
+        if grade and grade not in CONFIDENCES:
+            raise ConfigError(f"{where}: a citation's confidence must be one of {', '.join(CONFIDENCES)}")
+        if grade == "R" and any(q in str(c.get("wording", "")) for q in QUOTE_MARKS):
+            raise ConfigError(f"{where}: R-graded wording is a paraphrase and may not be in quotation marks")
 
 
 def _check_params(kind: str, params: dict, where: str) -> None:

@@ -33,6 +33,9 @@ def describe_rule(rule: Rule) -> str:
     if rule.kind == "third_party":
         return (f"third-party contacts per entity {op} {p.get('threshold', 0)} (as contact: every collection "
                 "contact; as debtor: messages tagged third_party)")
+    if rule.kind == "debt_disclosure":
+        return (f"messages disclosing the debt to a third party per entity {op} {p.get('threshold', 0)} (as contact: "
+                "every collection message received; as debtor: messages tagged third_party or exposure)")
     if rule.kind == "after_stop":
         return f"{count} after the person asked to stop (sent stop message or --stop-date) {op} {p.get('threshold', 0)}"
     return rule.kind

@@ -23,7 +23,7 @@ from harass_analyzer.verify import bundle_fingerprint, verify_bundle
 from tests.conftest import SAMPLE
 from tests.report.handmade import COLLECTOR_A, FORMULA_BODY, HTML_BODY, handmade_analysis
 
-PACKS = ("12321.csv", "12321.md", "12378.md", "nifa.md", "heimao.md", "110.md", "notes.md")
+PACKS = ("12321.csv", "12321.md", "12378.md", "nifa.md", "heimao.md", "110.md", "notes.md", "12315.md")
 PDF_LIMIT = 2 * 1024 * 1024
 TEXT_CELL = ("s", "inlineStr")  # shared or inline string: text either way
 CONTACT = "本人并非借款人，系被填写为紧急联系人/通讯录联系人"
