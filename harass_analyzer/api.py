@@ -16,6 +16,7 @@ from . import __version__
 from .analysis.senders import sender_summary
 from .pipeline import LoadResult, load_events
 from .report import archive, bundle
+from .errors import ConfigError
 from .schema import ISSUE_COLUMNS
 
 
@@ -33,6 +34,7 @@ class Options:
     stop_date: str | None = None
     redact: bool = False
     zip: bool = False
+    copy_recordings: bool = False  # call recordings copied into the bundle (recordings/), never by default
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Analysis:
     entities: pd.DataFrame | None = None
     violations: pd.DataFrame | None = None
     profile: object | None = None
+    recordings: pd.DataFrame | None = None  # one row per call recording input (analysis/recordings.py)
 
 
 @dataclass
@@ -113,7 +116,8 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     senders = sender_summary(events, night=profile.is_disallowed(events["local_time"]))
     return Analysis(events=events, senders=senders, issues=issues_table(result),
                     inputs=input_entries(result), tz=options.tz, duplicates_merged=result.duplicates_merged,
-                    options=options, entities=entities, violations=violations, profile=profile)
+                    options=options, entities=entities, violations=violations, profile=profile,
+                    recordings=result.recordings)
 
 
 def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shanghai", force: bool = False,
@@ -123,6 +127,9 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     from .report.outputs import EventsCsv, write_outputs
 
     options = options or Options(tz=tz, column_map=column_map or {})
+    if options.copy_recordings and options.redact:
+        raise ConfigError("--copy-recordings cannot be combined with --redact: voices in a recording cannot be "
+                          "masked; share the redacted bundle without the audio")
     out = Path(out)
     if options.zip:
         archive.check_zip_target(out, force)
@@ -134,6 +141,9 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     try:
         analysis = run_analysis(paths, options, progress,
                                 events_ready=None if options.redact else events_csv.start)
+        if options.copy_recordings and analysis.recordings is not None:
+            from .analysis.recordings import copy_recordings
+            analysis.recordings = copy_recordings(analysis.recordings, staging)
         write_outputs(staging, analysis, events_csv)
         bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
                               analysis.inputs, {"duplicates_merged": analysis.duplicates_merged,

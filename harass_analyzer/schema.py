@@ -26,7 +26,8 @@ Optional raw columns (filled with defaults when an importer lacks them):
 
 Enriched columns (pipeline):
   event_id, counterpart (normalized), local_time (tz-aware datetime), timestamp (ISO 8601 string),
-  category, tags, matched_terms, score, entity, also_in (other sources holding the same event)
+  category, tags, matched_terms, score, entity, also_in (other sources holding the same event),
+  recording (call recordings linked to this call: input paths joined by ";", analysis/recordings.py)
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ EVENT_COLUMNS = [
     "source_ref",
 ]
 # Appended after the contract columns.
-EXTRA_COLUMNS = ["entity", "source_format", "msg_status", "vendor_mark", "deleted", "also_in"]
+EXTRA_COLUMNS = ["entity", "source_format", "msg_status", "vendor_mark", "deleted", "also_in", "recording"]
 
 SENDER_COLUMNS = [
     "counterpart", "contact_name", "messages_in", "calls_in", "calls_answered", "calls_unanswered",

@@ -70,6 +70,8 @@ def _entity_section(i: int, e: EntityFacts, f: ReportFacts) -> list[str]:
     out = [f"## {i}. {'投诉对象' if zh else 'Collector'}：{md_escape(e.name)}" if zh
            else f"## {i}. Collector: {md_escape(e.name)}", "",
            f"**{'涉及号码' if zh else 'Numbers'}**: {md_escape(', '.join(e.numbers))}", "",
+           *([f"**{'附通话录音 {n} 个' if zh else '{n} call recording(s) attached'}**: ".format(n=len(e.recordings))
+              + md_escape(", ".join(e.recordings)), ""] if e.recordings else []),  # issue 20 hook
            f"**{'事实与理由（可直接复制）' if zh else 'Facts (ready to paste)'}**", "", fenced(facts_text(e, f)), ""]
     msgs = e.examples[:MAX_MESSAGES]
     if msgs:

@@ -18,6 +18,7 @@ from ..analysis.senders import incoming
 from .examples import EXAMPLES as EXAMPLES_PER_ENTITY
 from .examples import TAG_SEVERITY, candidates, pick_examples, pick_from  # noqa: F401  (public names)
 from ..analysis.columns import key_counts, stable_order
+from ..analysis.recordings import recordings_of
 from .tally import NIGHT_FIRST, Tally, build_tally
 
 WORST_DAYS = 3
@@ -42,6 +43,7 @@ class EntityFacts:
     violations: pd.DataFrame
     examples: list[dict]
     tags: dict[str, int] = field(default_factory=dict)
+    recordings: list[str] = field(default_factory=list)  # issue 20: its call recordings (linked to its calls)
 
 
 @dataclass
@@ -135,6 +137,8 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     facts = [_entity_facts(name, numbers, codes, evidence.get(name, ""), shared, k)
              for k, (name, numbers, codes) in enumerate(groups)]
     facts.sort(key=lambda f: (-f.total_in, f.name))
+    for e in facts:  # issue 20 hook: the call recordings linked to this collector's calls
+        e.recordings = recordings_of(getattr(analysis, "recordings", None), e.numbers)
     reasons = (analysis.issues["reason"].value_counts().sort_index().items()
                if len(analysis.issues) else [])
     stamps = events["timestamp"]  # events are sorted by time

@@ -157,6 +157,15 @@ def redact(analysis):
     if analysis.violations is not None:
         violations = analysis.violations.copy()
         violations["counterpart"] = _mask_numbers(violations["counterpart"].astype(str), third)
+    recordings = getattr(analysis, "recordings", None)
+    if "recording" in ev:  # issue 20: recording file names hold numbers and contact names
+        ev["recording"] = ev["recording"].map(masker.text)
+    if recordings is not None:
+        recordings = recordings.copy()
+        for col in ("recording", "number", "contact_name", "reason"):
+            recordings[col] = recordings[col].astype(str).map(masker.text)
+        recordings["counterpart"] = _mask_numbers(recordings["counterpart"].astype(str), third)
     options = dataclasses.replace(analysis.options, redact=True)
     return dataclasses.replace(analysis, events=ev, senders=senders, issues=issues, entities=entities,
-                               violations=violations, options=options)
+                               violations=violations, options=options,
+                               **({"recordings": recordings} if recordings is not None else {}))
