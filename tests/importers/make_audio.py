@@ -1,0 +1,58 @@
+"""Tiny valid audio files written from their format descriptions (no audio copied from anywhere):
+WAV by the stdlib wave module, AMR from frame headers, MP3 as a run of MPEG-1 Layer III frames, and
+MP4/3GP audio as an ftyp box plus a moov box holding the movie header (mvhd) with its duration."""
+from __future__ import annotations
+
+import struct
+import wave
+from pathlib import Path
+
+AMR_NB_122_FRAME = bytes([0x3C]) + bytes(31)  # frame type 7 (12.2 kbit/s), quality bit set: 32 bytes, 20 ms
+AMR_WB_660_FRAME = bytes([0x04]) + bytes(17)  # frame type 0 (6.60 kbit/s): 18 bytes, 20 ms
+MP3_FRAME = bytes([0xFF, 0xFB, 0x18, 0xC0]) + bytes(140)  # MPEG-1 L3, 32 kbit/s, 32 kHz, mono: 144 bytes, 36 ms
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def wav(path: Path, seconds: float, rate: int = 8000) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(2 * int(seconds * rate)))
+    return path
+
+
+def amr(path: Path, seconds: float, wide: bool = False) -> Path:
+    frames = int(round(seconds / 0.02))
+    head, frame = (b"#!AMR-WB\n", AMR_WB_660_FRAME) if wide else (b"#!AMR\n", AMR_NB_122_FRAME)
+    return _write(path, head + frame * frames)
+
+
+def mp3(path: Path, seconds: float, id3: bool = False) -> Path:
+    frames = int(round(seconds / 0.036))
+    tag = b"ID3\x04\x00\x00\x00\x00\x00\x00" if id3 else b""  # an empty ID3v2.4 tag
+    return _write(path, tag + MP3_FRAME * frames)
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def mp4_audio(path: Path, seconds: float, brand: bytes = b"M4A ") -> Path:
+    timescale = 1000
+    mvhd = (bytes(4) + struct.pack(">IIII", 0, 0, timescale, int(seconds * timescale)) + struct.pack(">IH", 0x00010000, 0x0100)
+            + bytes(10) + struct.pack(">9I", 0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000) + bytes(24)
+            + struct.pack(">I", 2))
+    ftyp = _box(b"ftyp", brand + struct.pack(">I", 0) + brand + b"isom")
+    return _write(path, ftyp + _box(b"moov", _box(b"mvhd", mvhd)))
+
+
+def corrupt_amr(path: Path) -> Path:
+    """An AMR header and one good frame, then bytes that are no AMR frame (reserved frame type 12)."""
+    return _write(path, b"#!AMR\n" + AMR_NB_122_FRAME + bytes([0x64]) + bytes(40))
