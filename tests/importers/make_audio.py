@@ -1,6 +1,7 @@
 """Tiny valid audio files written from their format descriptions (no audio copied from anywhere):
 WAV by the stdlib wave module, AMR from frame headers, MP3 as a run of MPEG-1 Layer III frames, and
-MP4/3GP audio as an ftyp box plus a moov box holding the movie header (mvhd) with its duration."""
+MP4/3GP audio as an ftyp box plus a moov box holding the movie header (mvhd) and one sound track
+(trak/mdia with its media header mdhd and a `soun` handler) with its duration."""
 from __future__ import annotations
 
 import struct
@@ -49,8 +50,11 @@ def mp4_audio(path: Path, seconds: float, brand: bytes = b"M4A ") -> Path:
     mvhd = (bytes(4) + struct.pack(">IIII", 0, 0, timescale, int(seconds * timescale)) + struct.pack(">IH", 0x00010000, 0x0100)
             + bytes(10) + struct.pack(">9I", 0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000) + bytes(24)
             + struct.pack(">I", 2))
+    mdhd = bytes(4) + struct.pack(">IIII", 0, 0, timescale, int(seconds * timescale)) + struct.pack(">HH", 0x55C4, 0)
+    hdlr = bytes(8) + b"soun" + bytes(12) + b"SoundHandler\x00"
+    trak = _box(b"trak", _box(b"mdia", _box(b"mdhd", mdhd) + _box(b"hdlr", hdlr)))  # one sound track
     ftyp = _box(b"ftyp", brand + struct.pack(">I", 0) + brand + b"isom")
-    return _write(path, ftyp + _box(b"moov", _box(b"mvhd", mvhd)))
+    return _write(path, ftyp + _box(b"moov", _box(b"mvhd", mvhd) + trak))
 
 
 def corrupt_amr(path: Path) -> Path:

@@ -197,3 +197,17 @@ def test_bundle_lists_hashes_and_copies_only_on_request(tmp_path: Path) -> None:
 def test_copy_with_redact_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--copy-recordings cannot be combined with --redact"):
         analyze([phone(tmp_path)], tmp_path / "out", options=Options(tz=TZ, copy_recordings=True, redact=True))
+
+
+def test_formats_lists_recordings_and_every_vmessage_dialect() -> None:
+    from typer.testing import CliRunner
+
+    from harass_analyzer.cli import app
+    from harass_analyzer.importers.vmessage import DIALECTS
+
+    output = CliRunner().invoke(app, ["formats"]).output
+    assert "call_recording" in output
+    for scheme in SCHEMES:
+        assert f"{scheme.key:15} {scheme.vendor}: {scheme.example}" in output
+    for dialect in DIALECTS:
+        assert f"- {dialect}" in output
