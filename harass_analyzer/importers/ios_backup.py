@@ -119,6 +119,8 @@ class IosBackupImporter(Importer):
         absent: dict[str, str] = {}
         found = self._locate(path, ctx, absent)
         for rel, fid in sorted(absent.items()):
+            if any(rel == base + suffix and base in absent for base in absent for suffix in SIDECARS):
+                continue  # the database itself is gone: its -wal/-shm need no line of their own
             lost = ("no messages imported" if rel == SMS_DB else "no calls imported from it" if rel in CALL_DBS
                     else "rows only in this write-ahead log cannot be read")
             ctx.issues.add(label, rel, f"listed in Manifest.db (fileID {fid}) but absent from the backup "

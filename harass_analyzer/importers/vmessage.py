@@ -232,7 +232,8 @@ class VMessageImporter(Importer):
             if text is not None:
                 if damaged:
                     record["bad_body"] = True
-                parts.append(text)
+                if text:  # an empty `Subject:` adds no blank line before the text
+                    parts.append(text)
                 pending, k = [], nxt
                 continue
             m = _PROP.match(lines[k]) if in_headers else None

@@ -60,3 +60,32 @@ def mp4_audio(path: Path, seconds: float, brand: bytes = b"M4A ") -> Path:
 def corrupt_amr(path: Path) -> Path:
     """An AMR header and one good frame, then bytes that are no AMR frame (reserved frame type 12)."""
     return _write(path, b"#!AMR\n" + AMR_NB_122_FRAME + bytes([0x64]) + bytes(40))
+
+
+def _ogg_crc(data: bytes) -> int:
+    """Ogg's CRC-32: polynomial 0x04C11DB7, not reflected, initial value 0."""
+    crc = 0
+    for byte in data:
+        crc ^= byte << 24
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x04C11DB7) if crc & 0x80000000 else crc << 1
+            crc &= 0xFFFFFFFF
+    return crc
+
+
+def _ogg_page(packet: bytes, sequence: int, granule: int, flags: int) -> bytes:
+    lacing = bytes([255] * (len(packet) // 255) + [len(packet) % 255])
+    header = (b"OggS" + bytes([0, flags]) + struct.pack("<qII", granule, 0x0C0FFEE, sequence) + bytes(4)
+              + bytes([len(lacing)]) + lacing)
+    page = header + packet
+    return page[:22] + struct.pack("<I", _ogg_crc(page)) + page[26:]
+
+
+def opus(path: Path, seconds: float, pre_skip: int = 312) -> Path:
+    """Ogg Opus: the OpusHead and OpusTags pages, then one audio page whose granule position (48 kHz
+    samples, pre-skip included) ends the stream at `seconds`."""
+    head = b"OpusHead" + bytes([1, 1]) + struct.pack("<HIhB", pre_skip, 8000, 0, 0)
+    tags = b"OpusTags" + struct.pack("<I", 4) + b"test" + struct.pack("<I", 0)
+    end = pre_skip + int(seconds * 48000)
+    return _write(path, _ogg_page(head, 0, 0, 0x02) + _ogg_page(tags, 1, 0, 0)
+                  + _ogg_page(bytes([0xF8, 0xFF, 0xFE]), 2, end, 0x04))  # a silent 20 ms Opus frame, last page

@@ -70,9 +70,10 @@ def test_subject_property_with_soft_breaks_is_the_body(tmp_path: Path) -> None:
                                             "Subject;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:" + lines[0], *lines[1:]]),
         message("INBOX", "13800138002", ["Date:2026/03/02 10:31:00", "Subject:还款提醒", "请尽快处理"]),
         message("INBOX", "13800138003", ["Date:2026/03/02 10:32:00", "Subject:同一句话", "同一句话"]),
+        message("INBOX", "13800138004", ["Subject;CHARSET=UTF-8:", "Date:2026/03/02 10:33:00", "正文在后"]),
     ], newline="\n")
     frame, issues = read(path)
-    assert frame["body"].tolist() == [COLLECTION * 2, "还款提醒\n请尽快处理", "同一句话"]
+    assert frame["body"].tolist() == [COLLECTION * 2, "还款提醒\n请尽快处理", "同一句话", "正文在后"]
     assert issues == []
 
 
