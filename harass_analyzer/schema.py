@@ -27,7 +27,7 @@ Optional raw columns (filled with defaults when an importer lacks them):
 Enriched columns (pipeline):
   event_id, counterpart (normalized), local_time (tz-aware datetime), timestamp (ISO 8601 string),
   category, tags, matched_terms, score, entity, also_in (other sources holding the same event),
-  recording (call recordings linked to this call: input paths joined by ";", analysis/recordings.py)
+  recording (the call recording linked to this call: its input path, analysis/recordings.py)
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ Each call takes at most one recording and each recording one call: the closest p
 duration difference) are linked first; a recording that loses its call to a closer one is listed as such.
 
 Every recording is a row of recordings.csv (RECORDING_COLUMNS) with its status and why; the linked ones
-are in the `recording` column of events.csv (the recording's input path; several joined by ";").
+are in the `recording` column of events.csv (the recording's input path).
 """
 from __future__ import annotations
 
@@ -44,84 +44,99 @@ def _epoch_ms(local: datetime, tz: str) -> int:
 
 
 def _duration_agrees(call_s: float, rec_s: float | None) -> bool:
-    if rec_s is None:
-        return True
-    if not np.isfinite(call_s):
-        return True  # the call log holds no duration: nothing to compare
+    if rec_s is None or not np.isfinite(call_s):
+        return True  # the audio or the call log holds no duration: nothing to compare
     return abs(call_s - rec_s) <= max(DURATION_SLACK_S, DURATION_SLACK_SHARE * call_s)
 
 
-def link_recordings(events: pd.DataFrame, infos: list[RecordingInfo], tz: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+class _Calls:
+    """The call events, as arrays (position = row among the calls)."""
+
+    def __init__(self, events: pd.DataFrame) -> None:
+        calls = events.loc[events["kind"].eq("call").to_numpy(bool)] if len(events) else events
+        self.rows = np.flatnonzero(events["kind"].eq("call").to_numpy(bool)) if len(events) else np.zeros(0, int)
+        self.ts = calls["ts_ms"].to_numpy(dtype="int64")
+        self.counterpart = calls["counterpart"].astype(str).to_numpy()
+        self.name = calls["contact_name"].fillna("").astype(str).to_numpy()
+        self.duration = calls["duration_s"].to_numpy(dtype="float64")
+        self.event_id = calls["event_id"].astype(str).to_numpy() if "event_id" in calls else self.rows.astype(str)
+
+
+def _candidates(row: dict, info: RecordingInfo, calls: _Calls, tz: str) -> list[tuple[float, int]]:
+    """(score, call position) of the calls this recording may belong to; fills row's start and, when there
+    is none, its reason. Score = start difference + duration difference, in seconds."""
+    parsed = info.parsed
+    if parsed is None:
+        row["reason"] = "file name follows no known recording naming scheme (harass-analyzer formats lists them)"
+        return []
+    start = _epoch_ms(parsed.local_time, tz)
+    row["start"] = pd.Timestamp(start, unit="ms", tz="UTC").tz_convert(tz).isoformat()
+    who = calls.counterpart == row["counterpart"] if row["counterpart"] else calls.name == parsed.name
+    near = who & (calls.ts >= start - START_AFTER_S * 1000) & (calls.ts <= start + START_BEFORE_S * 1000)
+    agree = near & np.array([_duration_agrees(d, info.duration_s) for d in calls.duration], dtype=bool)
+    label = row["counterpart"] or f"contact name {parsed.name!r}"
+    if not who.any():
+        row["reason"] = f"no call with {label} in the imported call logs"
+    elif not near.any():
+        row["reason"] = (f"no call with {label} starting between {START_AFTER_S} s before and "
+                         f"{START_BEFORE_S} s after {row['start']}")
+    elif not agree.any():
+        durations = ", ".join(f"{calls.duration[p]:g} s" for p in np.flatnonzero(near))
+        row["reason"] = f"calls near that time last {durations}, the recording {info.duration_s:.0f} s"
+    out = []
+    for pos in np.flatnonzero(agree):
+        known = info.duration_s is not None and np.isfinite(calls.duration[pos])
+        out.append((abs(int(calls.ts[pos]) - start) / 1000
+                    + (abs(calls.duration[pos] - info.duration_s) if known else 0.0), int(pos)))
+    return out
+
+
+def link_recordings(events: pd.DataFrame, infos: list[RecordingInfo], tz: str,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """events with a `recording` column, and the recordings table (one row per recording)."""
-    events = events.copy(deep=False)
-    column = np.full(len(events), "", dtype=object)
-    rows = []
-    calls = events.index[events["kind"].eq("call").to_numpy()] if len(events) else events.index
-    call_ts = events.loc[calls, "ts_ms"].to_numpy(dtype="int64") if len(calls) else np.zeros(0, "int64")
-    call_cp = events.loc[calls, "counterpart"].astype(str).to_numpy() if len(calls) else np.zeros(0, object)
-    call_name = events.loc[calls, "contact_name"].fillna("").astype(str).to_numpy() if len(calls) else call_cp
-    call_dur = events.loc[calls, "duration_s"].to_numpy(dtype="float64") if len(calls) else np.zeros(0)
-    pairs = []  # (score, recording index, call position)
+    calls = _Calls(events)
+    rows, pairs = [], []  # pairs: (score, recording index, call position)
     for r, info in enumerate(infos):
         parsed = info.parsed
-        counterpart = normalize_number(parsed.number) if parsed and parsed.number else ""
-        row = {"recording": info.label, "audio_format": info.kind, "naming_scheme": parsed.scheme if parsed else "",
-               "number": parsed.number if parsed else "", "counterpart": counterpart,
-               "contact_name": parsed.name if parsed else "",
-               "start": "", "duration_s": "" if info.duration_s is None else f"{info.duration_s:.2f}",
+        row = {"recording": info.label, "audio_format": info.kind,
+               "naming_scheme": parsed.scheme if parsed else "", "number": parsed.number if parsed else "",
+               "counterpart": normalize_number(parsed.number) if parsed and parsed.number else "",
+               "contact_name": parsed.name if parsed else "", "start": "",
+               "duration_s": "" if info.duration_s is None else f"{info.duration_s:.2f}",
                "status": "unmatched", "event_id": "", "reason": "", "bundle_copy": ""}
         rows.append(row)
-        if parsed is None:
-            row["reason"] = "file name follows no known recording naming scheme (harass-analyzer formats lists them)"
+        pairs += [(score, r, pos) for score, pos in _candidates(row, info, calls, tz)]
+    pairs.sort()
+    call_of: dict[int, int] = {}  # recording → call position; closest pairs first, one each way
+    recording_of: dict[int, int] = {}
+    for _, r, pos in pairs:
+        if r not in call_of and pos not in recording_of:
+            call_of[r], recording_of[pos] = pos, r
+    column = np.full(len(events), "", dtype=object)
+    for r, (row, info) in enumerate(zip(rows, infos)):
+        if r in call_of:
+            pos = call_of[r]
+            row["status"], row["event_id"] = "linked", calls.event_id[pos]
+            row["reason"] = "duration not checked: " + info.problem if info.duration_s is None else ""
+            column[calls.rows[pos]] = row["recording"]
             continue
-        start = _epoch_ms(parsed.local_time, tz)
-        row["start"] = pd.Timestamp(start, unit="ms", tz="UTC").tz_convert(tz).isoformat()
-        who = (call_cp == counterpart) if counterpart else (call_name == parsed.name)
-        near = who & (call_ts >= start - START_AFTER_S * 1000) & (call_ts <= start + START_BEFORE_S * 1000)
-        agree = near & np.array([_duration_agrees(d, info.duration_s) for d in call_dur], dtype=bool)
-        for pos in np.flatnonzero(agree):
-            gap = abs(int(call_ts[pos]) - start) / 1000
-            dur_gap = 0.0 if info.duration_s is None or not np.isfinite(call_dur[pos]) else abs(call_dur[pos] - info.duration_s)
-            pairs.append((gap + dur_gap, r, int(pos)))
-        label = counterpart or f"contact name {parsed.name!r}"
-        if not who.any():
-            row["reason"] = f"no call with {label} in the imported call logs"
-        elif not near.any():
-            row["reason"] = (f"no call with {label} starting between {START_AFTER_S} s before and {START_BEFORE_S} s "
-                             f"after {row['start']}")
-        elif not agree.any():
-            durations = ", ".join(f"{call_dur[p]:g} s" for p in np.flatnonzero(near))
-            row["reason"] = f"calls near that time last {durations}, the recording {info.duration_s:.0f} s"
-    taken_rec, taken_call = {}, {}
-    for score, r, pos in sorted(pairs):
-        if r in taken_rec or pos in taken_call:
-            continue
-        taken_rec[r], taken_call[pos] = pos, r
-    event_ids = events["event_id"].to_numpy() if "event_id" in events else np.arange(len(events)).astype(str)
-    for r, row in enumerate(rows):
-        if r in taken_rec:
-            at = events.index.get_loc(calls[taken_rec[r]])
-            row["status"], row["event_id"] = "linked", str(event_ids[at])
-            row["reason"] = "" if infos[r].duration_s is not None else "duration not checked: " + infos[r].problem
-            column[at] = ";".join(p for p in (column[at], row["recording"]) if p)
-        elif any(rr == r for _, rr, _ in pairs):
-            pos = next(p for _, rr, p in sorted(pairs) if rr == r)
-            winner = rows[taken_call[pos]]["recording"]
-            row["reason"] = f"its call {event_ids[events.index.get_loc(calls[pos])]} is linked to a closer recording, {winner}"
-        if infos[r].problem and row["status"] != "linked":
-            row["reason"] = "; ".join(p for p in (infos[r].problem, row["reason"]) if p)
+        best = next((pos for _, rr, pos in pairs if rr == r), None)
+        if best is not None:  # every call it fits took a closer recording
+            row["reason"] = (f"its call {calls.event_id[best]} is linked to a closer recording, "
+                             f"{rows[recording_of[best]]['recording']}")
+        if info.problem:
+            row["reason"] = "; ".join(p for p in (info.problem, row["reason"]) if p)
+    events = events.copy(deep=False)
     events["recording"] = column
-    table = pd.DataFrame(rows, columns=RECORDING_COLUMNS)
-    return events, table
+    return events, pd.DataFrame(rows, columns=RECORDING_COLUMNS)
 
 
 def recording_counts(events: pd.DataFrame) -> dict[str, int]:
     """Linked recordings per counterpart (for the report's per-collector listing and the complaint packs)."""
     if "recording" not in events or not len(events):
         return {}
-    linked = events.loc[events["recording"].astype(str).ne(""), ["counterpart", "recording"]]
-    counts = linked["recording"].str.count(";") + 1
-    return {str(k): int(v) for k, v in counts.groupby(linked["counterpart"]).sum().items()}
+    linked = events.loc[events["recording"].astype(str).ne(""), "counterpart"]
+    return {str(k): int(v) for k, v in linked.value_counts().sort_index().items()}
 
 
 def recordings_of(recordings: pd.DataFrame | None, numbers: list[str]) -> list[str]:

@@ -212,3 +212,11 @@ def test_formats_lists_recordings_and_every_vmessage_dialect() -> None:
         assert f"{scheme.key:15} {scheme.vendor}: {scheme.example}" in output
     for dialect in DIALECTS:
         assert f"- {dialect}" in output
+
+
+def test_recording_counts_per_counterpart(tmp_path: Path) -> None:
+    from harass_analyzer.analysis.recordings import recording_counts
+
+    events = load_events([phone(tmp_path)], tz=TZ).events
+    assert recording_counts(events) == {"+8613800138000": 1, "+8613800138001": 1, "+8613800138003": 1,
+                                        "+8613800138004": 1}
