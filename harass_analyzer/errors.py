@@ -30,8 +30,11 @@ class ConfigError(HarassAnalyzerError):
 
 @dataclass(frozen=True)
 class ImportIssue:
-    """A record or file that was not imported; listed in import_issues.csv."""
+    """A record or file that was not imported, or a note on how a file was read; listed in import_issues.csv.
+    `records` is how many records the line stands for (1 for a skipped record, 0 for a file-level note),
+    so that records read = events imported + records skipped + duplicates merged, per input."""
 
     source_file: str
     source_ref: str
     reason: str
+    records: int = 1

@@ -24,7 +24,13 @@ class IssueLog:
         self.issues: list[ImportIssue] = []
 
     def add(self, source_file: str, source_ref: str, reason: str) -> None:
+        """One record (or a whole file, for a file-level ref) not imported."""
         self.issues.append(ImportIssue(str(source_file), str(source_ref), reason))
+
+    def note(self, source_file: str, source_ref: str, reason: str) -> None:
+        """A note on how a file was read that stands for no skipped record (the records it speaks of are
+        listed one by one, or were imported)."""
+        self.issues.append(ImportIssue(str(source_file), str(source_ref), reason, records=0))
 
     def count_for(self, source_file: str) -> int:
         return sum(1 for i in self.issues if i.source_file == source_file)

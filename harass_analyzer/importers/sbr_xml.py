@@ -2,7 +2,7 @@
 
 Streaming: lxml iterparse over a cleaned byte stream (xmlscan.stream), each record cleared after use;
 MMS media (`data=`) never reaches the parser. `count` on the root is ignored (unreliable). A file
-that breaks mid-way keeps every complete record before the break; the break is an import issue.
+that breaks mid-way is read again record by record: every complete record is kept, each broken one listed.
 The record loop and its columns live in xmlscan.sbr_records (shared with the parse workers); a file in
 the app's usual one-record-per-line layout is cut by Arrow kernels instead (xmlscan.sbr_fast).
 """
@@ -18,6 +18,7 @@ from lxml import etree
 from ..errors import UnreadableSource
 from ..xmlscan.sbr_fast import read_fast
 from ..xmlscan.sbr_records import SbrColumns, parse_records
+from ..xmlscan.sbr_salvage import salvage_records, short_reason
 from ..xmlscan.stream import sniff_root
 from .base import Importer, ReadContext, empty_raw_frame
 
@@ -30,9 +31,7 @@ class SbrXmlImporter(Importer):
         return sniff_root(head) in ("smses", "calls")
 
     def count(self, path: Path, ctx: ReadContext) -> int:
-        cols = SbrColumns()
-        self._iter(path, ctx, str(path), cols)
-        return cols.count
+        return self._iter(path, ctx, str(path))[0].count
 
     def start_read(self, path: Path, ctx: ReadContext):
         """A large, clean file starts parsing on several cores now (xmlscan.sbr_parts); read() collects it."""
@@ -53,51 +52,47 @@ class SbrXmlImporter(Importer):
                 return raw_frame_from_arrow(table)
         cols = SbrColumns()
         if not (path.is_file() and read_fast(path, cols)):  # the usual one-record-per-line layout, or lxml
-            cols = SbrColumns()
-            if self._iter(path, ctx, source, cols):
+            cols, whole = self._iter(path, ctx, source)
+            if whole:
                 cols.use_exact_lines(path)
         table = cols.table(source, self.NAME, ctx.issues.add)
         return empty_raw_frame() if table is None else raw_frame_from_arrow(table)
 
-    def _iter(self, path: Path, ctx: ReadContext, src: str, cols: SbrColumns) -> bool:
-        """Strict parse first; if the XML breaks, a second recovering pass imports what follows the break.
-        True when the strict parse read the whole file."""
+    def _iter(self, path: Path, ctx: ReadContext, src: str) -> tuple[SbrColumns, bool]:
+        """Strict parse; if the XML breaks, the file is read again record by record (xmlscan.sbr_salvage),
+        so every complete record is imported whatever the libxml2 version. (columns, whole file parsed)"""
+        cols = SbrColumns()
         try:
             self._parse(path, cols, recover=False)
-            return True
+            return cols, True
         except etree.XMLSyntaxError as exc:
-            line = exc.position[0] if exc.position else 0
-            done = cols.count
-            ctx.issues.add(src, f"line {line}", f"XML broken here ({exc.msg}); the {done} complete records "
-                           "before it were imported, records after it only as far as recovery mode could read")
-        kept = cols.count
-        after = SbrColumns(batch_records=0)  # rows are copied one by one below: keep them as lists
-        try:
-            self._parse(path, after, recover=True)
-        except etree.XMLSyntaxError as exc:  # recovery gives up: keep what it had
-            ctx.issues.add(src, f"line {exc.position[0] if exc.position else '?'}",
-                           f"recovery stopped ({exc.msg}); later records not readable")
-        recovered = 0
-        for i in range(kept, len(after.tag)):
-            ref = f"{after.tag[i]} line {after.line[i]}"
-            if after.line[i] <= line:  # the record the break cut through: attributes may be partial
-                ctx.issues.add(src, ref, f"{after.tag[i]} cut by the break, not imported")
-                continue
-            recovered += 1
-            cols.copy_row(after, i)
-        if recovered:
-            ctx.issues.add(src, "after the break", f"{recovered} records after the break were recovered "
-                           "in recovery mode; check them against the original file")
-        return False
+            line = exc.position[0] if exc.position else "?"
+            reason = short_reason(exc.msg)
+        cols = SbrColumns()
+        found: list[tuple[str, str]] = []
+        counts = salvage_records(self._open(path), cols, lambda ref, why: found.append((ref, why)))
+        ctx.issues.note(src, f"line {line}", f"XML broken here ({reason}); the file was read record by record: "
+                        f"{counts.imported} records imported, {counts.broken} broken records not imported"
+                        + (f", {counts.garbage} stretches of other content not read" if counts.garbage else "")
+                        + " (each listed)")
+        for ref, why in found:
+            if why.endswith("not imported"):
+                ctx.issues.add(src, ref, why)
+            else:
+                ctx.issues.note(src, ref, why)
+        return cols, False
 
     @staticmethod
     def _parse(path: Path, cols: SbrColumns, recover: bool) -> str:
         """Parse into `cols`; returns how the bytes were decoded ("" for the declared UTF-8)."""
+        return parse_records(SbrXmlImporter._open(path), cols, recover)
+
+    @staticmethod
+    def _open(path: Path):
         try:
-            fh = open(path, "rb")
+            return open(path, "rb")
         except OSError as exc:
             raise UnreadableSource(f"{path}: cannot open ({exc.strerror or exc})") from exc
-        return parse_records(fh, cols, recover)
 
 
 def raw_frame_from_arrow(table: pa.Table) -> pd.DataFrame:
