@@ -378,7 +378,7 @@ def _link_recordings(found: list[tuple[Path, Importer]], events: pd.DataFrame, i
     infos = read_recordings([(path, str(path)) for path, imp in found if imp.NAME == RECORDING])
     for info in infos:
         if info.problem:
-            issues.add(info.label, "audio", f"{info.problem}; the file is kept, hashed and listed in recordings.csv")
+            issues.note(info.label, "audio", f"{info.problem}; the file is kept, hashed and listed in recordings.csv")
     events, table = link_recordings(events, infos, tz)
     return events, (table if infos else None)
 

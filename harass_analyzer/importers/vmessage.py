@@ -298,7 +298,7 @@ class VMessageImporter(Importer):
             cols.add("sms", direction, ts, number, rec["ref"], msg_status=status, contact_name=name,
                      body=_joined(rec.get("outer", []), rec["body"] or ""))
         for minutes, count in sorted(offsets.items()):
-            ctx.issues.add(source, "DateOrigin", f"note, no message lost: {count} message(s) timed by DateOrigin "
+            ctx.issues.note(source, "DateOrigin", f"note, no message lost: {count} message(s) timed by DateOrigin "
                            f"(absolute UTC); their phone-local Date: lines were {_utc_label(minutes)}, not the "
                            f"{ctx.tz} of --tz, so the phone's clock was set to another zone")
         return cols.frame()

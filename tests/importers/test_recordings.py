@@ -155,8 +155,8 @@ def test_recordings_are_linked_or_listed_with_why(tmp_path: Path) -> None:
     assert (corrupt["status"], corrupt["duration_s"]) == ("linked", "")
     assert corrupt["reason"].startswith("duration not checked: audio unreadable (AMR frame 2")
     assert rec.loc[path("通话录音/张三(13800138000)_20260302103015.mp3"), "start"] == "2026-03-02T10:30:15+08:00"
-    assert [(i.source_file, i.source_ref) for i in result.issues if "audio unreadable" in i.reason] == [
-        (path("Record/Call/王五_13800138004_20260302_140008.amr"), "audio")]
+    assert [(i.source_file, i.source_ref, i.records) for i in result.issues if "audio unreadable" in i.reason] == [
+        (path("Record/Call/王五_13800138004_20260302_140008.amr"), "audio", 0)]  # a note: the file is kept
     assert {i.format for i in result.inputs} == {"sbr_xml", "call_recording"}
 
 

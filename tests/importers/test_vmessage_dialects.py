@@ -53,6 +53,7 @@ def test_oppo_coloros_layout(tmp_path: Path) -> None:
     assert [(i.source_ref, i.reason.split(" (")[0]) for i in issues] == [
         ("DateOrigin", "note, no message lost: 2 message(s) timed by DateOrigin")]
     assert "UTC+07:00, not the Asia/Shanghai of --tz" in issues[0].reason
+    assert issues[0].records == 0  # a note: it stands for no skipped message
 
 
 def test_date_origin_in_the_tz_zone_needs_no_note(tmp_path: Path) -> None:
