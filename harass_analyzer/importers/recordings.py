@@ -100,11 +100,14 @@ class RecordingInfo:
 
 
 def recording_info(path: Path, label: str) -> RecordingInfo:
-    with open(path, "rb") as fh:
-        kind = audio_format(fh.read(4096)) or "unknown"
+    """What a recording's name and audio say; a file that cannot be read or decoded gets a `problem`."""
     try:
+        with open(path, "rb") as fh:
+            kind = audio_format(fh.read(4096)) or "unknown"
         duration, problem = audio_duration(path, kind), ""
-    except (ValueError, OSError) as exc:
+    except OSError as exc:
+        kind, duration, problem = "unknown", None, f"cannot read the file ({exc.strerror or exc})"
+    except ValueError as exc:
         duration, problem = None, f"audio unreadable ({exc})"
     return RecordingInfo(path, label, kind, parse_recording_name(label), duration, problem)
 

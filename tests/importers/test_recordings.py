@@ -220,3 +220,11 @@ def test_recording_counts_per_counterpart(tmp_path: Path) -> None:
     events = load_events([phone(tmp_path)], tz=TZ).events
     assert recording_counts(events) == {"+8613800138000": 1, "+8613800138001": 1, "+8613800138003": 1,
                                         "+8613800138004": 1}
+
+
+def test_unreadable_file_is_listed_not_fatal(tmp_path: Path) -> None:
+    gone = tmp_path / "13800138000_20260302103015.amr"
+    gone.mkdir()  # opening it fails (IsADirectoryError), as a file removed or locked mid-run would
+    info = recording_info(gone, str(gone))
+    assert (info.kind, info.duration_s) == ("unknown", None)
+    assert info.problem.startswith("cannot read the file (Is a directory")
