@@ -71,7 +71,8 @@ def _entity_section(i: int, e: EntityFacts, f: ReportFacts) -> list[str]:
            else f"## {i}. Collector: {md_escape(e.name)}", "",
            f"**{'涉及号码' if zh else 'Numbers'}**: {md_escape(', '.join(e.numbers))}", "",
            *([f"**{'附通话录音 {n} 个' if zh else '{n} call recording(s) attached'}**: ".format(n=len(e.recordings))
-              + md_escape(", ".join(e.recordings)), ""] if e.recordings else []),  # issue 20 hook
+              + md_escape(", ".join(r.replace("\\", "/").rsplit("/", 1)[-1] for r in e.recordings)), ""]
+             if e.recordings else []),  # issue 20 hook: file names; full paths and hashes in recordings.csv
            f"**{'事实与理由（可直接复制）' if zh else 'Facts (ready to paste)'}**", "", fenced(facts_text(e, f)), ""]
     msgs = e.examples[:MAX_MESSAGES]
     if msgs:
