@@ -14,9 +14,10 @@ import pandas as pd
 
 from . import __version__
 from .analysis.senders import sender_summary
+from .outpath import check_output
 from .pipeline import LoadResult, load_events
-from .report import archive, bundle
 from .errors import ConfigError
+from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
 
 
@@ -59,12 +60,14 @@ class BundleSummary:
     out: Path
     events: int
     senders: int
-    issues: int
+    issues: int               # records not imported (listed in import_issues.csv)
     duplicates_merged: int
+    files_not_read: int = 0   # inputs that could not be read at all (listed too)
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
-    return pd.DataFrame([(i.source_file, i.source_ref, i.reason) for i in result.issues], columns=ISSUE_COLUMNS)
+    return pd.DataFrame([(i.source_file, i.source_ref, i.reason, i.records) for i in result.issues],
+                        columns=ISSUE_COLUMNS)
 
 
 def input_entries(result: LoadResult) -> list[dict]:
@@ -76,7 +79,10 @@ def input_entries(result: LoadResult) -> list[dict]:
             listing = "".join(f"{f['sha256']}  {f['path']}\n" for f in sorted(rec.files, key=lambda f: f["path"]))
             sha, size = hashlib.sha256(listing.encode()).hexdigest(), sum(f["bytes"] for f in rec.files)
         entry = {"path": rec.path, "sha256": sha, "bytes": size, "format": rec.format,
-                 "records": rec.records, "skipped": rec.skipped, "duplicates_merged": rec.merged}
+                 "records": rec.records, "events": rec.events, "skipped": rec.skipped,
+                 "duplicates_merged": rec.merged}
+        if rec.error:
+            entry["error"] = rec.error
         if len(rec.files) > 1:
             entry["files"] = rec.files
         entries.append(entry)
@@ -94,7 +100,8 @@ def _get_ready(classifier) -> None:
 
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None,
-                 events_ready: Callable[[pd.DataFrame], None] | None = None) -> Analysis:
+                 events_ready: Callable[[pd.DataFrame], None] | None = None,
+                 skip: Iterable[Path] = ()) -> Analysis:
     """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
     table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
     from .analysis.entities import assign_entities
@@ -108,7 +115,7 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
     profile = load_profile(options.rules)  # a bad rule pack fails before any import too
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
-                         progress=progress, while_waiting=lambda: _get_ready(classifier))
+                         progress=progress, while_waiting=lambda: _get_ready(classifier), skip=skip)
     events, entities = assign_entities(result.events, options.entities_file)
     if events_ready is not None:
         events_ready(events)
@@ -131,8 +138,10 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
         raise ConfigError("--copy-recordings cannot be combined with --redact: voices in a recording cannot be "
                           "masked; share the redacted bundle without the audio")
     out = Path(out)
+    paths = list(paths)
     if options.zip:
         archive.check_zip_target(out, force)
+    check_output(out, paths, force)
     staging = bundle.prepare_output(out, force)
     # events.csv (hundreds of MB at a million rows) is written on a thread from the moment the event
     # table is final, beside the rules, the report's facts and the charts. A redacted bundle writes the
@@ -140,7 +149,7 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     events_csv = EventsCsv(staging)
     try:
         analysis = run_analysis(paths, options, progress,
-                                events_ready=None if options.redact else events_csv.start)
+                                events_ready=None if options.redact else events_csv.start, skip=[out, staging])
         if options.copy_recordings and analysis.recordings is not None:
             from .analysis.recordings import copy_recordings
             analysis.recordings = copy_recordings(analysis.recordings, staging)
@@ -156,4 +165,6 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     if options.zip:
         archive.write_zip(out)
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
-                         issues=len(analysis.issues), duplicates_merged=analysis.duplicates_merged)
+                         issues=int(analysis.issues["records_skipped"].sum()) if len(analysis.issues) else 0,
+                         duplicates_merged=analysis.duplicates_merged,
+                         files_not_read=sum(1 for i in analysis.inputs if i.get("error")))

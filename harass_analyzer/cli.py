@@ -132,8 +132,9 @@ def analyze(
         finally:
             cancel_early()  # workers the import did not take over (an error before it got to them)
     typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
-               f"{summary.duplicates_merged} duplicates merged, {summary.issues} records/files not imported "
-               "(see import_issues.csv)")
+               f"{summary.duplicates_merged} duplicates merged, {summary.issues} records not imported"
+               + (f", {summary.files_not_read} input file(s) not read" if summary.files_not_read else "")
+               + " (see import_issues.csv)")
 
 
 @app.command()

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from .classify import classify_events
-from .errors import ImportIssue, NothingToImport, UnreadableSource
-from .importers import Importer, IssueLog, ReadContext, detect
+from .errors import ConfigError, ImportIssue, NothingToImport, UnknownFormat, UnreadableSource
+from .discovery import discover
+from .importers import Importer, IssueLog, ReadContext
 from .importers.base import empty_raw_frame
 from .numbers import normalize_series
 from .schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS
@@ -36,9 +37,11 @@ class InputRecord:
     path: str
     format: str
     files: list[dict] = field(default_factory=list)  # [{path, sha256, bytes}]
-    records: int = 0
-    skipped: int = 0
-    merged: int = 0
+    records: int = 0   # records read: events + skipped + merged, always
+    skipped: int = 0   # records listed in import_issues.csv as not imported
+    merged: int = 0    # duplicate copies merged into an event from elsewhere (listed in its also_in)
+    events: int = 0    # events in the table that come from this input
+    error: str = ""    # why the input could not be read at all (then it counts no records)
 
 
 @dataclass
@@ -59,76 +62,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _check_readable(path: Path) -> None:
-    if not os.path.lexists(path):
-        raise UnreadableSource(f"{path}: no such file or folder")
-    if not path.exists():
-        raise UnreadableSource(f"{path}: a link pointing to nothing (dangling symlink)")
-    mode = path.stat().st_mode
-    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise UnreadableSource(f"{path}: not a regular file or folder (FIFO, device or socket)")
-
-
 COPY_PREFERENCE = {"tabular": 2, "vmessage": 1}  # higher = kept only when no better copy exists
-SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
-
-
-def _is_sqlite_sidecar(path: Path) -> bool:
-    for suffix in SQLITE_SIDECARS:
-        if path.name.endswith(suffix) and path.with_name(path.name[: -len(suffix)]).is_file():
-            return True
-    return False
-
-
-def discover(paths: Iterable[str | Path], issues: IssueLog) -> list[tuple[Path, Importer]]:
-    """Every importable file/folder under the inputs, in a stable order; the rest go to `issues`."""
-    found: list[tuple[Path, Importer]] = []
-    for given in paths:
-        path = Path(given)
-        _check_readable(path)
-        if path.is_file():
-            imp = detect(path)
-            if imp is None:
-                issues.add(str(path), "file", "not a recognised phone export (content matched no importer)")
-            else:
-                found.append((path, imp))
-            continue
-        stack = [path]
-        while stack:
-            folder = stack.pop()
-            imp = detect(folder)
-            if imp is not None:
-                found.append((folder, imp))
-                continue
-            try:
-                children = sorted(folder.iterdir(), key=lambda p: p.name)
-            except OSError as exc:
-                issues.add(str(folder), "folder", f"cannot list folder ({exc.strerror or exc})")
-                continue
-            for child in children:
-                if child.is_symlink() and not child.exists():
-                    issues.add(str(child), "file", "dangling symlink, skipped")
-                elif child.is_dir():
-                    stack.append(child)
-                elif not child.is_file():
-                    issues.add(str(child), "file", "not a regular file (FIFO, device or socket), skipped")
-                elif child.name.startswith("."):
-                    continue  # hidden files (.DS_Store, editor swap files) are not exports
-                elif _is_sqlite_sidecar(child):
-                    continue  # read together with its database (sqlite_util copies the sidecars)
-                else:
-                    try:
-                        child_imp = detect(child)
-                    except UnreadableSource as exc:
-                        issues.add(str(child), "file", str(exc))
-                        continue
-                    if child_imp is None:
-                        issues.add(str(child), "file", "not a recognised phone export (content matched no importer)")
-                    else:
-                        found.append((child, child_imp))
-            stack.sort(key=lambda p: str(p), reverse=True)  # depth-first, alphabetical
-    return found
-
 
 def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, column_map: dict | None,
               progress: Callable[[Path], None] | None,
@@ -161,13 +95,25 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
             files = [{"path": str(f), "sha256": None, "bytes": size} for f, (size, _) in zip(evidence[index], stats[index])]
             to_hash += [(entry, Path(entry["path"]), before) for entry, before in zip(files, stats[index])]
             before = len(issues)
-            if index in started:  # the handle stays in `started` (stopped on an error) until it is read
-                frame = imp.read(path, contexts[index], started=started[index])
-                kept.append((index, len(frame), started.pop(index)))
+            try:
+                if index in started:  # the handle stays in `started` (stopped on an error) until it is read
+                    frame = imp.read(path, contexts[index], started=started[index])
+                    kept.append((index, len(frame), started.pop(index)))
+                else:
+                    frame = imp.read(path, contexts[index])
+            except (UnreadableSource, UnknownFormat, ConfigError) as exc:
+                # One unreadable, encrypted or unmappable file must not stop the others: it is listed.
+                if index in started:
+                    started.pop(index).cancel()
+                del issues.issues[before:]  # what it logged before failing stands for nothing imported
+                issues.add_file(str(path), f"file not read: {exc}")
+                frame = empty_raw_frame()
+                failed = str(exc)
             else:
-                frame = imp.read(path, contexts[index])
-            rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame),
-                              skipped=len(issues) - before)
+                failed = ""
+            skipped = issues.records_since(before)
+            rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame) + skipped,
+                              skipped=skipped, events=len(frame), error=failed)
             frame["_input"] = len(inputs)
             inputs.append(rec)
             frames.append(frame)
@@ -227,10 +173,13 @@ def _known_templates(raw_rows: np.ndarray, raw_count: int, pending: list[tuple[i
     return mask, codes[mask], pa.chunked_array(dictionaries, type=pa.large_string()).combine_chunks()
 
 
-def _drop_implausible_times(raw: pd.DataFrame, issues: IssueLog) -> pd.DataFrame:
+def _drop_implausible_times(raw: pd.DataFrame, issues: IssueLog, inputs: list[InputRecord]) -> pd.DataFrame:
     bad = (raw["ts_ms"] < MIN_TS_MS) | (raw["ts_ms"] >= MAX_TS_MS)
     if not bad.any():
         return raw  # nothing to drop: no copy of every column
+    for idx, count in raw.loc[bad, "_input"].value_counts().items():  # counted back to their input
+        inputs[int(idx)].skipped += int(count)
+        inputs[int(idx)].events -= int(count)
     for row in raw.loc[bad, ["source_file", "source_ref", "ts_ms"]].itertuples(index=False):
         issues.add(row.source_file, row.source_ref, f"timestamp {row.ts_ms} ms is outside 1995–2100; record not imported")
     return raw.loc[~bad]
@@ -245,7 +194,8 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """
     events = events.copy(deep=False)  # copy-on-write (pandas 3): no million-row copy
     events["also_in"] = ""
-    no_merge = pd.Series(dtype="int64")
+    events, within = _merge_exact_repeats(events)
+    no_merge = within
     file_codes, files = pd.factorize(events["source_file"])  # a missing source_file is -1: never merged
     if events.empty or len(files) < 2:
         return events, no_merge
@@ -278,10 +228,43 @@ def merge_duplicates(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     dup = key.duplicated()
     group_id = key.groupby(["k", "d", "s", "c", "b", "n"], sort=False).ngroup()
     copies = (cand.loc[dup, "source_file"] + "#" + cand.loc[dup, "source_ref"]).groupby(group_id[dup]).agg(";".join)
-    events.loc[cand.index[~dup.to_numpy()], "also_in"] = group_id[~dup].map(copies).astype("object").fillna("").to_numpy()
+    keep_rows = cand.index[~dup.to_numpy()]
+    found = group_id[~dup].map(copies).astype("object").fillna("").to_numpy()
+    before = events.loc[keep_rows, "also_in"].to_numpy(dtype=object)
+    events.loc[keep_rows, "also_in"] = [f"{a};{b}" if a and b else a or b for a, b in zip(before, found)]
     dropped = cand.index[dup.to_numpy()]
-    merged_per_input = events.loc[dropped, "_input"].value_counts()
+    merged_per_input = events.loc[dropped, "_input"].value_counts().add(within, fill_value=0).astype("int64")
     return events.drop(index=dropped), merged_per_input
+
+
+def _merge_exact_repeats(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Records repeated exactly inside one file (a backup restored and backed up again repeats every
+    record) are one event: same kind, direction, status, time to the millisecond, number, body and
+    duration. Formats that keep only seconds (CSV, vMessage) keep bodiless messages apart: a long SMS
+    in a carrier's list is several rows of one second. The copies are listed in the kept row's also_in."""
+    none = pd.Series(dtype="int64")
+    if len(events) < 2:
+        return events, none
+    file_codes = pd.factorize(events["source_file"])[0]
+    rough = pd.DataFrame({"f": file_codes, "t": events["ts_ms"].to_numpy()})
+    maybe = rough.duplicated(keep=False).to_numpy()  # a cheap first cut: same file, same millisecond
+    if not maybe.any():
+        return events, none
+    cand = events.loc[maybe]
+    columns = ["source_file", "kind", "direction", "call_status", "msg_status", "ts_ms", "counterpart_raw",
+               "body", "duration_s"]
+    key = cand[columns].astype("object").where(cand[columns].notna(), "")
+    seconds_only = cand["source_format"].isin(list(COPY_PREFERENCE)) & cand["kind"].ne("call") \
+        & cand["body"].fillna("").eq("")
+    dup = key.duplicated() & ~seconds_only
+    if not dup.any():
+        return events, none
+    group = key.groupby(columns, sort=False).ngroup()
+    copies = (cand.loc[dup, "source_file"] + "#" + cand.loc[dup, "source_ref"]).groupby(group[dup]).agg(";".join)
+    first = ~dup & ~seconds_only & group.isin(copies.index)
+    events.loc[cand.index[first.to_numpy()], "also_in"] = group[first].map(copies).to_numpy()
+    dropped = cand.index[dup.to_numpy()]
+    return events.drop(index=dropped), events.loc[dropped, "_input"].value_counts()
 
 
 def event_ids(count: int) -> pd.Series:
@@ -328,13 +311,13 @@ def _taken(values: pd.Series, order: np.ndarray):
 def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_map: dict | None = None,
                 classifier: object | None = None,
                 progress: Callable[[Path], None] | None = None,
-                while_waiting: Callable[[], None] | None = None) -> LoadResult:
+                while_waiting: Callable[[], None] | None = None, skip: Iterable[Path] = ()) -> LoadResult:
     """Import, normalize, merge and classify every export under `paths`.
 
     Raises NothingToImport when no input is a recognised export, UnreadableSource for an unreadable one.
     """
     issues = IssueLog()
-    found = discover(paths, issues)
+    found = discover(paths, issues, skip=skip)
     if not found:
         listed = "; ".join(f"{i.source_file}: {i.reason}" for i in issues.issues[:3])
         raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
@@ -342,18 +325,22 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
     # meanwhile (and whatever else the caller wants ready: `while_waiting`).
     raw, inputs, pending, to_hash = _read_all(found, issues, tz, column_map, progress,
                                               while_waiting=while_waiting or getattr(classifier, "warm_up", None))
+    if all(rec.error for rec in inputs):
+        listed = "; ".join(f"{rec.path}: {rec.error}" for rec in inputs[:3])
+        raise NothingToImport(f"no importable phone export found ({listed})")
     hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hash")
     hashed = hashing.submit(_hash_evidence, to_hash)
     hashing.shutdown(wait=False)
     try:
         raw_count = len(raw)
         raw["_raw_row"] = np.arange(raw_count)  # ties rows to the templates parse workers compute meanwhile
-        raw = _drop_implausible_times(raw, issues)
+        raw = _drop_implausible_times(raw, issues, inputs)
         raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
         events, merged = merge_duplicates(raw)
         del raw  # the merged frame shares its columns (copy-on-write); nothing else may keep them alive
         for idx, count in merged.items():
             inputs[int(idx)].merged = int(count)
+            inputs[int(idx)].events -= int(count)
         events = sort_by_time(events)
         events.insert(0, "event_id", event_ids(len(events)).array)  # positional, whatever the index
         events["local_time"] = local_times(events["ts_ms"], tz)

@@ -51,7 +51,7 @@ SENDER_COLUMNS = [
     "total_in", "collection_msgs", "first_seen", "last_seen", "active_days", "max_per_day", "max_7d",
     "night_in",
 ]
-ISSUE_COLUMNS = ["source_file", "source_ref", "reason"]
+ISSUE_COLUMNS = ["source_file", "source_ref", "reason", "records_skipped"]  # 0: a note, or a whole file
 
 KINDS = ("sms", "mms", "call")
 DIRECTIONS = ("in", "out")

@@ -74,3 +74,43 @@ def test_three_exports_of_one_phone_merge(tmp_path: Path) -> None:
     assert sum(i["duplicates_merged"] for i in manifest["inputs"]) == result.duplicates_merged
     assert str(result.duplicates_merged) in (out / "report.md").read_text(encoding="utf-8")
     assert tree_hashes(phone) == before
+
+
+def test_sample_folder_plus_one_of_its_files_counts_nothing_twice(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    alone = load_events([sample]).events
+    sms_file = sorted(sample.glob("sms-*.xml"))[0]
+    again = load_events([sample, sms_file, sample / "." / sms_file.name])
+    assert len(again.events) == len(alone) and again.duplicates_merged == 0
+    assert [i.reason.startswith("same file as") for i in again.issues].count(True) == 2
+    assert again.events["event_id"].tolist() == alone["event_id"].tolist()
+
+
+def test_exact_repeats_inside_one_export_are_one_event(tmp_path: Path) -> None:
+    rows = ['<sms address="13800000001" date="1700100000123" type="1" body="请还款" />',
+            '<sms address="13800000001" date="1700100060000" type="1" body="请还款" />',  # a real resend
+            '<call number="13800000002" duration="12" date="1700200000000" type="1" />']
+    xml = ("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"6\">\n"
+           + "\n".join(rows + rows) + "\n</smses>\n")
+    (tmp_path / "sms.xml").write_text(xml, encoding="utf-8")
+    result = load_events([tmp_path / "sms.xml"])
+    ev = result.events
+    assert len(ev) == 3 and result.duplicates_merged == 3
+    assert ev["also_in"].str.count("#").tolist() == [1, 1, 1]  # each kept row names its repeat
+    assert ev["also_in"].str.contains("line 6").any()
+    entry = result.inputs[0]
+    assert (entry.records, entry.events, entry.skipped, entry.merged) == (6, 3, 0, 3)
+
+
+def test_bodiless_messages_of_one_second_in_a_carrier_list_stay_apart(tmp_path: Path) -> None:
+    """A long SMS is several rows of the same second in a 详单; calls repeated exactly are one call."""
+    (tmp_path / "短信详单.csv").write_text(
+        "号码,时间,类型,内容\n13800138000,2024-03-01 20:56:00,接收,\n13800138000,2024-03-01 20:56:00,接收,\n",
+        encoding="utf-8")
+    (tmp_path / "通话详单.csv").write_text(
+        "对方号码,起始时间,类型,通话时长\n"
+        "13800138001,2024-03-01 21:00:00,被叫,35\n13800138001,2024-03-01 21:00:00,被叫,35\n",
+        encoding="utf-8")
+    result = load_events([tmp_path])
+    kinds = result.events["kind"].value_counts().to_dict()
+    assert kinds == {"sms": 2, "call": 1} and result.duplicates_merged == 1

@@ -32,6 +32,14 @@ class IssueLog:
         listed one by one, or were imported)."""
         self.issues.append(ImportIssue(str(source_file), str(source_ref), reason, records=0))
 
+    def add_file(self, source_file: str, reason: str) -> None:
+        """A whole file not read: listed, but it stands for no counted record (its records are unknown)."""
+        self.issues.append(ImportIssue(str(source_file), "file", reason, records=0))
+
+    def records_since(self, start: int) -> int:
+        """Records skipped by the issues logged from position `start` on."""
+        return sum(i.records for i in self.issues[start:])
+
     def count_for(self, source_file: str) -> int:
         return sum(1 for i in self.issues if i.source_file == source_file)
 

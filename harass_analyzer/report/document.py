@@ -136,8 +136,9 @@ def method_blocks(f: ReportFacts) -> list[tuple]:
 
 def integrity_blocks(f: ReportFacts) -> list[tuple]:
     t = TEXT[f.lang]
-    rows = [[str(i.get("path", "")), str(i.get("format", "")), str(i.get("records", "")), str(i.get("skipped", "")),
-             str(i.get("sha256", ""))] for i in f.inputs]
+    # records read = events + not imported + duplicates merged, for every input
+    rows = [[str(i.get(key, "")) for key in ("path", "format", "records", "events", "skipped", "duplicates_merged",
+                                             "sha256")] for i in f.inputs]
     return [("h2", t["integrity"]), ("p", t["integrity_note"]), ("table", t["input_headers"], rows)]
 
 

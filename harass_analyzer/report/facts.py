@@ -139,13 +139,14 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     facts.sort(key=lambda f: (-f.total_in, f.name))
     for e in facts:  # issue 20 hook: the call recordings linked to this collector's calls
         e.recordings = recordings_of(getattr(analysis, "recordings", None), e.numbers)
-    reasons = (analysis.issues["reason"].value_counts().sort_index().items()
-               if len(analysis.issues) else [])
+    skipped = analysis.issues[analysis.issues["records_skipped"].astype(int) > 0] if len(analysis.issues) else []
+    reasons = skipped["reason"].value_counts().sort_index().items() if len(skipped) else []
     stamps = events["timestamp"]  # events are sorted by time
     return ReportFacts(
         lang=lang, tz=analysis.tz, redacted=bool(analysis.options.redact),
         first_day=stamps.iloc[0][:10] if len(stamps) else "", last_day=stamps.iloc[-1][:10] if len(stamps) else "",
-        events=len(events), incoming=len(tally.rows), numbers=len(senders), issues=len(analysis.issues),
+        events=len(events), incoming=len(tally.rows), numbers=len(senders),
+        issues=int(analysis.issues["records_skipped"].astype(int).sum()) if len(analysis.issues) else 0,
         duplicates_merged=analysis.duplicates_merged, night_hours=night_hours,
         grouped=entities_df is not None, entities=facts, violations=analysis.violations,
         profile_name=profile_name, profile_text=profile_text, rule_titles=titles,

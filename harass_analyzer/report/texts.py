@@ -58,7 +58,7 @@ TEXT = {
         "integrity": "完整性",
         "integrity_note": "输入文件未被修改；下表为其 SHA-256。manifest.json 列出本文件夹中每个输出文件的 SHA-256，"
                           "可用 sha256sum 核对。每个数字都能在 events.csv（event_id、source_file、source_ref）中查到原始记录。",
-        "input_headers": ["输入", "格式", "记录", "跳过", "SHA-256"],
+        "input_headers": ["输入", "格式", "读到的记录", "导入的事件", "未导入", "合并的重复", "SHA-256"],
         "na": "不可用",
         "to": "至",
     },
@@ -119,7 +119,7 @@ TEXT = {
         "integrity_note": "Inputs were not modified; their SHA-256 are below. manifest.json holds the SHA-256 of "
                           "every output file (check with sha256sum). Every figure traces to original records in "
                           "events.csv (event_id, source_file, source_ref).",
-        "input_headers": ["Input", "Format", "Records", "Skipped", "SHA-256"],
+        "input_headers": ["Input", "Format", "Records read", "Events", "Not imported", "Duplicates merged", "SHA-256"],
         "na": "not available",
         "to": "to",
     },

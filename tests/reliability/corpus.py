@@ -33,6 +33,8 @@ class Case:
     out: Callable[[Path], Path] | None = None  # where OUT goes (default: folder/out)
     patches: dict[str, object] = field(default_factory=dict)  # "module:ATTR" -> value (caps for bombs)
     charts: bool = False  # draw the PNG charts too (slow; done for the cases with empty or odd data)
+    args: tuple[str, ...] = ()  # more CLI arguments (e.g. --force)
+    kept: tuple[str, ...] = ()  # files (relative to the case folder) that must still exist, unchanged
 
 
 def sbr_sms(n: int = 5, body: Callable[[int], str] = lambda i: f"第{i}条：您已逾期，请还款",
@@ -186,6 +188,43 @@ def _out_not_empty(folder: Path) -> Path:
     return folder / "out"
 
 
+def _phone(folder: Path) -> list[Path]:
+    (folder / "phone").mkdir(parents=True, exist_ok=True)
+    (folder / "phone" / "sms.xml").write_text(SMS5, encoding="utf-8")
+    return [folder / "phone"]
+
+
+def _phone_in(base: str) -> Callable[[Path], list[Path]]:
+    return lambda folder: _phone(folder / base)
+
+
+def _fake_bundle(folder: Path) -> None:
+    """What an earlier run left: a manifest naming the tool, and an events.csv that reads like a 详单."""
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text('{"tool": {"name": "harass-analyzer", "version": "0.1.0"}}\n')
+    (folder / "events.csv").write_text("counterpart,timestamp,kind,body\n13800138000,2024-03-01 20:56:00,sms,x\n")
+
+
+def _earlier_bundle(folder: Path) -> Path:
+    _fake_bundle(folder / "out")
+    return folder / "out"
+
+
+def _bundle_inside(phone: Path) -> None:
+    _fake_bundle(phone / "old_bundle")
+
+
+def _link_loops(phone: Path) -> None:
+    (phone / "a").symlink_to(phone / "b")
+    (phone / "b").symlink_to(phone / "a")
+    (phone / "loop").symlink_to(".")
+    (phone / "up").symlink_to("..")
+
+
+def _records(sbr: str) -> str:
+    return "".join(line + "\n" for line in sbr.splitlines() if line.lstrip().startswith("<sms "))
+
+
 def _huge_body(folder: Path) -> list[Path]:
     path = folder / "sms.xml"
     body = "逾期还款" * ((10 << 20) // 12)  # 10 MiB of UTF-8
@@ -303,4 +342,32 @@ CASES: list[Case] = [
     Case("missing_input", lambda f: [f / "nope.xml"], error="no such file"),
     Case("out_parent_is_a_file", write("sms.xml", SMS5), error="is a file", out=_out_under_file),
     Case("out_not_empty_without_force", write("sms.xml", SMS5), error="not empty", out=_out_not_empty),
+    # --- issue 15 (part A): careless paths, repeats, one bad file among good ones -----------------------
+    # --force replaces only an earlier bundle of this tool, never an input or a folder holding one
+    Case("force_out_is_the_input_folder", _phone, error="is or holds the input", out=lambda f: f / "phone",
+         args=("--force",), kept=("phone/sms.xml",)),
+    Case("force_out_holds_the_input_folder", _phone_in("base"), error="is or holds the input",
+         out=lambda f: f / "base", args=("--force",), kept=("base/phone/sms.xml",)),
+    Case("force_out_is_not_a_bundle", write("sms.xml", SMS5), error="not an evidence bundle",
+         out=_out_not_empty, args=("--force",), kept=("out/keep.txt",)),
+    Case("force_out_is_an_earlier_bundle", write("sms.xml", SMS5), events=5, out=_earlier_bundle,
+         args=("--force",)),
+    # the same file reached several ways is read once
+    Case("same_file_given_twice", lambda f: write("sms.xml", SMS5)(f) * 2, events=5, issues=("same file as",)),
+    Case("folder_and_its_file_dotted", lambda f: [*_phone(f), f / "phone" / "sms.xml", f / "phone" / "." / "sms.xml"],
+         events=5, issues=("same file as", "same file as")),
+    Case("hard_link_to_the_same_file", _folder_with(lambda d: os.link(d / "sms.xml", d / "copy.xml")), events=5,
+         issues=("same file as",)),
+    Case("symlink_loops_in_folder", _folder_with(_link_loops), events=5,
+         issues=("loop of links", "loop of links", "same folder as", "same folder as")),
+    Case("earlier_bundle_inside_the_input", _folder_with(_bundle_inside), events=5,
+         issues=("evidence bundle written by this tool",), out=lambda f: f / "phone" / "out2"),
+    # a backup restored and backed up again repeats every record: each is one event
+    Case("sbr_every_record_twice", write("sms.xml", SMS5.replace("</smses>", _records(SMS5) + "</smses>")),
+         events=5),
+    Case("encrypted_ab_beside_good_exports", _folder_with(lambda d: _ab({AOSP: zlib.compress(AOSP_JSON)},
+                                                                         encrypted=True)(d)),
+         events=5, issues=("file not read",)),
+    Case("only_unreadable_files", lambda f: [*_ab({AOSP: zlib.compress(AOSP_JSON)}, encrypted=True)(f),
+                                            *_encrypted_ios(f)], error="ENCRYPTED"),
 ]

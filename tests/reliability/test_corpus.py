@@ -5,6 +5,7 @@ half bundle, and the inputs byte-identical afterwards.
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +21,13 @@ LIMIT_S = 60
 runner = CliRunner()
 
 
-def hashes(paths: list[Path]) -> dict[str, str]:
-    # FIFOs and dangling links have no content to hash; everything else must be unchanged.
-    return tree_hashes([p for p in paths if p.is_file() or (p.is_dir() and not p.is_symlink())])
+def hashes(paths: list[Path], out: Path) -> dict[str, str]:
+    # FIFOs and dangling links have no content to hash; everything else must be unchanged (but for the
+    # bundle, when OUT lies inside an input folder).
+    inside = str(out) + "/"
+    return {name: digest for name, digest in
+            tree_hashes([p for p in paths if p.is_file() or (p.is_dir() and not p.is_symlink())]).items()
+            if not name.startswith(inside)}
 
 
 def run_case(case: Case, folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, Path]:
@@ -33,14 +38,17 @@ def run_case(case: Case, folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple
         monkeypatch.setattr(importlib.import_module(module), attr, value)
     inputs = case.build(folder)
     out = case.out(folder) if case.out else folder / "out"
-    before = hashes(inputs)
+    before = hashes(inputs, out)
+    kept = {name: (folder / name).read_bytes() for name in case.kept}
     try:
         with time_limit(LIMIT_S):
-            result = runner.invoke(app, ["analyze", *map(str, inputs), "-o", str(out)])
+            result = runner.invoke(app, ["analyze", *map(str, inputs), "-o", str(out), *case.args])
     finally:
         while HELD:
             HELD.pop().close()
-    assert hashes(inputs) == before, "an input changed during the run"
+    assert hashes(inputs, out) == before, "an input changed during the run"
+    for name, data in kept.items():
+        assert (folder / name).read_bytes() == data, f"{name} changed or vanished"
     return result, out
 
 
@@ -67,6 +75,20 @@ def test_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert len(reasons) == len(case.issues), reasons
     for expected, reason in zip(case.issues, reasons):
         assert expected in reason, reasons
+    assert_counts_add_up(out, events, issues)
+
+
+def assert_counts_add_up(out: Path, events: pd.DataFrame, issues: pd.DataFrame) -> None:
+    """Per input: records read = events imported + records skipped + duplicates merged; and the totals
+    agree with events.csv and import_issues.csv."""
+    inputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    for entry in inputs:
+        assert entry["records"] == entry["events"] + entry["skipped"] + entry["duplicates_merged"], entry
+    assert sum(e["events"] for e in inputs) == len(events)
+    assert sum(e["skipped"] for e in inputs) == issues["records_skipped"].astype(int).sum()
+    merged = sum(e["duplicates_merged"] for e in inputs)
+    also = events["also_in"].str.split(";").map(lambda parts: len([p for p in parts if p]))
+    assert merged == also.sum()
 
 
 def test_corpus_is_large_enough() -> None:
