@@ -1,5 +1,6 @@
 """Tiny valid audio files written from their format descriptions (no audio copied from anywhere):
-WAV by the stdlib wave module, AMR from frame headers, MP3 as a run of MPEG-1 Layer III frames, and
+WAV by the stdlib wave module, AMR from frame headers, MP3 as a run of MPEG-1 Layer III frames, AAC as
+ADTS frames, Ogg Opus as three CRC-checked pages, and
 MP4/3GP audio as an ftyp box plus a moov box holding the movie header (mvhd) and one sound track
 (trak/mdia with its media header mdhd and a `soun` handler) with its duration."""
 from __future__ import annotations
@@ -89,3 +90,14 @@ def opus(path: Path, seconds: float, pre_skip: int = 312) -> Path:
     end = pre_skip + int(seconds * 48000)
     return _write(path, _ogg_page(head, 0, 0, 0x02) + _ogg_page(tags, 1, 0, 0)
                   + _ogg_page(bytes([0xF8, 0xFF, 0xFE]), 2, end, 0x04))  # a silent 20 ms Opus frame, last page
+
+
+def aac_adts(path: Path, seconds: float, payload: int = 24) -> Path:
+    """AAC-LC in ADTS frames: 16 kHz mono, 1024 samples (64 ms) per frame, no CRC."""
+    length = 7 + payload
+    header = bytes([0xFF, 0xF1,  # sync, MPEG-4, layer 0, no CRC
+                    (1 << 6) | (8 << 2) | 0,  # profile LC (1), sampling index 8 (16 kHz), channel config high bit
+                    (1 << 6) | (length >> 11),  # channel config 1, frame length bits 12-11
+                    (length >> 3) & 0xFF, ((length & 7) << 5) | 0x1F, 0xFC])  # buffer fullness 0x7FF, 1 block
+    frames = int(round(seconds / 0.064))
+    return _write(path, (header + bytes(payload)) * frames)

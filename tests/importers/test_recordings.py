@@ -37,6 +37,7 @@ def ms(local: str) -> int:
     ("a.m4a", lambda p: make.mp4_audio(p, 65), "m4a", 65.0),
     ("a.3gp", lambda p: make.mp4_audio(p, 9, brand=b"3gp4"), "3gp", 9.0),
     ("a.opus", lambda p: make.opus(p, 15), "opus", 15.0),
+    ("a.aac", lambda p: make.aac_adts(p, 16), "aac", 16.0),
 ])
 def test_audio_is_sniffed_and_timed(tmp_path: Path, name: str, build, kind: str, seconds: float) -> None:
     path = build(tmp_path / name)
