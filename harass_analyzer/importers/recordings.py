@@ -78,9 +78,14 @@ def audio_duration(path: Path, kind: str) -> float:
     if kind in ("amr", "amr-wb"):
         return amr_duration(path.read_bytes())
     import mutagen
+    from mutagen import aac, mp3, mp4, oggopus, wave
 
+    # The class for the sniffed content, not mutagen's guess (which also weighs the file name: an ADTS
+    # stream without ".aac" is not recognised); other Ogg codecs are left to the guess.
+    reader = {"mp3": mp3.MP3, "m4a": mp4.MP4, "3gp": mp4.MP4, "wav": wave.WAVE, "opus": oggopus.OggOpus,
+              "aac": aac.AAC}.get(kind, mutagen.File)
     try:
-        audio = mutagen.File(path)
+        audio = reader(path)
     except Exception as exc:  # noqa: BLE001 - a third-party parser on damaged input: any failure = unreadable
         raise ValueError(f"{type(exc).__name__}: {exc}") from exc
     length = getattr(getattr(audio, "info", None), "length", None)

@@ -138,6 +138,7 @@ SEEDS: list[Seed] = [
     Seed("call_recording", "m4a", lambda f: audio.mp4_audio(f / "13800138000_20260302103015.m4a", 5)),
     Seed("call_recording", "opus", lambda f: audio.opus(f / "13800138000_20260302103015.opus", 5)),
     Seed("call_recording", "wav", lambda f: audio.wav(f / "13800138000_20260302103015.wav", 1)),
+    Seed("call_recording", "aac", lambda f: audio.aac_adts(f / "13800138000_20260302103015.aac", 5)),
 ]
 
 
