@@ -36,6 +36,8 @@ class Options:
     redact: bool = False
     zip: bool = False
     copy_recordings: bool = False  # call recordings copied into the bundle (recordings/), never by default
+    numbers_file: Path | None = None  # --numbers: number,label[,entity] (analysis.labels)
+    role_given: bool = False  # the user chose --role: no third-party hint
 
 
 @dataclass
@@ -53,6 +55,9 @@ class Analysis:
     violations: pd.DataFrame | None = None
     profile: object | None = None
     recordings: pd.DataFrame | None = None  # one row per call recording input (analysis/recordings.py)
+    suspects: object | None = None  # analysis.call_patterns.Suspects
+    personal_excluded: int = 0  # events of numbers labelled personal, left out
+    role_hint: dict | None = None  # analysis.role_hint: the texts say the owner is a third party
 
 
 @dataclass
@@ -63,6 +68,8 @@ class BundleSummary:
     issues: int               # records not imported (listed in import_issues.csv)
     duplicates_merged: int
     files_not_read: int = 0   # inputs that could not be read at all (listed too)
+    suspects: int = 0
+    role_hint: dict | None = None
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
@@ -104,7 +111,11 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  skip: Iterable[Path] = ()) -> Analysis:
     """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
     table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
+    from .analysis.call_patterns import find_suspects
     from .analysis.entities import assign_entities
+    from .analysis.labels import drop_personal, read_labels
+    from .analysis.number_info import with_number_info
+    from .analysis.role_hint import role_hint
     from .classify import KeywordClassifier
     from .memory import return_freed_memory
     from .rules import check_rules, load_profile
@@ -114,17 +125,26 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     lexicons = [options.lexicon] if options.lexicon else []
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
     profile = load_profile(options.rules)  # a bad rule pack fails before any import too
+    labels = read_labels(options.numbers_file) if options.numbers_file is not None else None  # and labels
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
                          progress=progress, while_waiting=lambda: _get_ready(classifier), skip=skip)
-    events, entities = assign_entities(result.events, options.entities_file)
+    events, personal = drop_personal(result.events, labels)
+    events, entities = assign_entities(events, options.entities_file,
+                                       extra_mapping=labels.mapping() if labels is not None else None)
     if events_ready is not None:
         events_ready(events)
-    violations = check_rules(events, profile, role=options.role, stop_date=options.stop_date)
-    senders = sender_summary(events, night=profile.is_disallowed(events["local_time"]))
+    night = profile.is_disallowed(events["local_time"])
+    suspects = find_suspects(events, set(entities["entity"].astype(str)), labels,
+                             night=night.to_numpy(dtype=bool), profile=profile)
+    violations = check_rules(events, profile, role=options.role, stop_date=options.stop_date,
+                             confirmed=set(entities["entity"].astype(str)), suspects=suspects.entities)
+    senders = with_number_info(sender_summary(events, night=night))
     return Analysis(events=events, senders=senders, issues=issues_table(result),
                     inputs=input_entries(result), tz=options.tz, duplicates_merged=result.duplicates_merged,
                     options=options, entities=entities, violations=violations, profile=profile,
-                    recordings=result.recordings)
+                    recordings=result.recordings,
+                    suspects=suspects, personal_excluded=personal,
+                    role_hint=role_hint(events, options.role, options.role_given))
 
 
 def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shanghai", force: bool = False,
@@ -154,9 +174,11 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
             from .analysis.recordings import copy_recordings
             analysis.recordings = copy_recordings(analysis.recordings, staging)
         write_outputs(staging, analysis, events_csv)
+        counts = {"duplicates_merged": analysis.duplicates_merged, "events": len(analysis.events)}
+        if analysis.personal_excluded:
+            counts["personal_events_excluded"] = analysis.personal_excluded
         bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
-                              analysis.inputs, {"duplicates_merged": analysis.duplicates_merged,
-                                                "events": len(analysis.events)})
+                              analysis.inputs, counts)
         bundle.commit_bundle(staging, out)
     except BaseException:
         events_csv.stop()
@@ -167,4 +189,6 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
                          issues=int(analysis.issues["records_skipped"].sum()) if len(analysis.issues) else 0,
                          duplicates_merged=analysis.duplicates_merged,
-                         files_not_read=sum(1 for i in analysis.inputs if i.get("error")))
+                         files_not_read=sum(1 for i in analysis.inputs if i.get("error")),
+                         suspects=len(analysis.suspects.table) if analysis.suspects is not None else 0,
+                         role_hint=analysis.role_hint)

@@ -78,10 +78,13 @@ def analyze(
                                            "(TERM TAG WEIGHT per line, like classify/lexicons/collection.txt)."),
     rules: str = typer.Option("cn", "--rules", help="Rule profile: cn, us, au, in, or a JSON rule-pack file "
                               "(see `harass-analyzer rules`)."),
-    role: str = typer.Option("debtor", "--role", help="Whose phone this is: debtor, or contact (紧急联系人/"
-                             "通讯录 friend: every collection contact is a third-party contact)."),
+    role: Optional[str] = typer.Option(None, "--role", help="Whose phone this is: debtor (default), or contact "
+                                       "(紧急联系人/通讯录 friend: every collection contact is a third-party contact)."),
     entities: Optional[Path] = typer.Option(None, "--entities", help="CSV number,entity grouping collector "
                                             "numbers by hand (added to the automatic grouping)."),
+    numbers: Optional[Path] = typer.Option(None, "--numbers", help="CSV number,label[,entity] with label "
+                                           "collector, not_collector or personal: confirms or rejects suspected "
+                                           "collectors, groups numbers, leaves family out of every figure."),
     stop_date: Optional[str] = typer.Option(None, "--stop-date", help="YYYY-MM-DD you asked them to stop "
                                             "contacting you; later contacts are listed."),
     lang: str = typer.Option("zh", "--lang", help="Language of report.html/report.md/complaint.md and charts: "
@@ -103,6 +106,8 @@ def analyze(
     except (ZoneInfoNotFoundError, ValueError):
         fail(f"--tz {tz!r} is not a known time zone (e.g. Asia/Shanghai)")
     mapping = guarded(lambda: parse_map(column_map))
+    role_given = role is not None
+    role = role or "debtor"
     if role not in ("debtor", "contact"):
         fail(f"--role {role!r}: use debtor or contact")
     if lang not in ("zh", "en"):
@@ -126,6 +131,7 @@ def analyze(
 
         options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
                           entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip,
+                          numbers_file=numbers, role_given=role_given,
                           copy_recordings=copy_recordings)
         try:
             summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
@@ -134,7 +140,20 @@ def analyze(
     typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records not imported"
                + (f", {summary.files_not_read} input file(s) not read" if summary.files_not_read else "")
-               + " (see import_issues.csv)")
+               + " (see import_issues.csv)" + _suspects_note(summary))
+
+
+def _suspects_note(summary) -> str:
+    """The run's last words on what rests on call patterns alone, and whose phone this seems to be."""
+    note = ""
+    if summary.suspects:
+        note += (f"; {summary.suspects} suspected collector(s) from call patterns alone (see suspects.csv; "
+                 "confirm or reject them with --numbers)")
+    if summary.role_hint:
+        hint = summary.role_hint
+        note += (f"; {hint['messages']} of {hint['collection']} collection texts are addressed to a third party "
+                 f"(e.g. {', '.join(hint['examples'])}): if this is not the debtor's phone, run again with --role contact")
+    return note
 
 
 @app.command()

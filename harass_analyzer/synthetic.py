@@ -1,4 +1,5 @@
-"""Synthetic SMS Backup & Restore exports: a Chinese debt-collection campaign plus ordinary traffic.
+"""Synthetic SMS Backup & Restore exports: a Chinese debt-collection campaign plus ordinary traffic, and a
+collector that only ever calls (a suspected collector from call patterns alone).
 
 Everything here is invented (names, numbers, lenders, amounts); it is the tool's sample data and the
 benchmark's load generator. Deterministic for a seed; streams to disk, so it scales to millions.
@@ -49,6 +50,11 @@ ORDINARY = [
     ("13700002222", "好的，路上注意安全"),
 ]
 FRIENDS = ["13600001111", "13700002222", "+86 135 0000 3333"]
+# A collector that only ever calls (a fresh virtual-operator number, never a text), and two ordinary callers
+# that must not look like one: a delivery courier and a bank's 95 service line.
+CALLS_ONLY_COLLECTOR = "17055550101"
+COURIER = "15200004444"
+BANK_LINE = "95555"
 CONTACT_NAMES = {"13600001111": "李晓明", "13700002222": "妈妈", "+86 135 0000 3333": "王姐"}
 
 
@@ -59,6 +65,7 @@ class Sizes:
     mms: int = 3
     media_bytes: int = 2048  # base64 characters per MMS image part
     surrogate_emoji: bool = True  # emoji as `&#55357;&#56842;` (real app setting; bare lxml cannot read it)
+    calls_only: bool = True  # add the calls-only collector, the courier and the bank line (fixed, ~60 calls)
 
 
 def _esc(text: str) -> str:
@@ -138,12 +145,41 @@ def _call_lines(rng: random.Random, n: int) -> Iterator[tuple[int, str]]:
                    f'presentation="{3 if number == "-1" else 1}" subscription_id="1"{_contact(number)} />\n')
 
 
+def _call(number: str, moment: datetime, ctype: int, duration: int) -> tuple[int, str]:
+    ts = int(moment.timestamp() * 1000)
+    return ts, (f'  <call number="{number}" duration="{duration}" date="{ts}" type="{ctype}" presentation="1" '
+                f'subscription_id="1"{_contact(number)} />\n')
+
+
+def _calls_only_lines(seed: int) -> Iterator[tuple[int, str]]:
+    """The calls-only collector: 25 calls in two hours one evening (18 unanswered, 13 from 22:00), then
+    unanswered calls morning and night for five days; the courier: a few answered daytime calls; the bank:
+    three answered calls. Own random stream, so the rest of the export is the same with or without them."""
+    rng = random.Random(seed * 1000 + 17)
+    evening = START + timedelta(days=20, hours=21)
+    for k in range(25):
+        moment = evening + timedelta(minutes=5 * k, seconds=rng.randrange(50))
+        answered = k in (0, 3, 6, 9, 12, 16, 20)  # 7 answered, each a few seconds: 18 unanswered
+        yield _call(CALLS_ONLY_COLLECTOR, moment, 1 if answered else rng.choice([3, 5]),
+                    rng.randrange(3, 40) if answered else 0)
+    for day in range(21, 26):
+        for hour in (7, 9, 13, 22):
+            moment = START + timedelta(days=day, hours=hour, minutes=rng.randrange(60), seconds=rng.randrange(60))
+            yield _call(CALLS_ONLY_COLLECTOR, moment, rng.choice([3, 5]), 0)
+    for day in (4, 5, 6, 18, 33):
+        moment = START + timedelta(days=day, hours=rng.randrange(9, 19), minutes=rng.randrange(60))
+        yield _call(COURIER, moment, 1, rng.randrange(15, 90))
+    yield _call(COURIER, START + timedelta(days=18, hours=19, minutes=40), 3, 0)
+    for day in (9, 23, 37):
+        yield _call(BANK_LINE, START + timedelta(days=day, hours=10, minutes=rng.randrange(60)), 1, rng.randrange(60, 240))
+
+
 def write_export(out_dir: Path, sizes: Sizes = Sizes(), seed: int = 7) -> list[Path]:
     """Write sms-*.xml and calls-*.xml (records sorted by date, as the app writes them)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     messages = sorted(list(_sms_lines(rng, sizes.sms, sizes.surrogate_emoji)) + list(_mms_lines(rng, sizes.mms, sizes.media_bytes)))
-    calls = sorted(_call_lines(rng, sizes.calls))
+    calls = sorted(list(_call_lines(rng, sizes.calls)) + (list(_calls_only_lines(seed)) if sizes.calls_only else []))
     sms_path, calls_path = out_dir / "sms-20260412120000.xml", out_dir / "calls-20260412120000.xml"
     header = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<!--Synthetic sample, harass-analyzer-->\n"
     with open(sms_path, "w", encoding="utf-8", newline="\n") as fh:

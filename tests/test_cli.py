@@ -139,7 +139,9 @@ def test_console_entry_point_exit_codes(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code, "analyze", str(SAMPLE), "-o", str(out)],
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"wrote {out}:") and done.stdout.endswith("(see import_issues.csv)\n")
+    assert done.stdout.startswith(f"wrote {out}:") and done.stdout.endswith(
+        "(see import_issues.csv); 1 suspected collector(s) from call patterns alone (see suspects.csv; "
+        "confirm or reject them with --numbers)\n")
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     failed = subprocess.run([sys.executable, "-c", code, "analyze", str(tmp_path / "missing"), "-o",
                              str(tmp_path / "o2")], capture_output=True, text=True, env=env)

@@ -57,7 +57,8 @@ GENERIC_SIGNATURES = {
 }
 GENERIC_NAMES = {"本月", "本期", "本平台", "我司", "我公司", "平台", "我们", "我方", "本公司", "贵司", "当前", "近期"}
 _KIND_LABEL = {"sig": "signature", "label": "named platform", "callback": "callback number",
-               "contract": "contract number", "amount": "amount", "user": "user mapping"}
+               "contract": "contract number", "amount": "amount", "user": "user mapping",
+               "confirmed": "labelled collector by the user (--numbers)"}
 
 
 class _UnionFind:
@@ -193,18 +194,28 @@ def _evidence_edges(events: pd.DataFrame, number_codes: np.ndarray, number_value
     return pd.concat([edges, own[edges.columns]], ignore_index=True)
 
 
-def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add `entity` to a copy of `events`; return it with entities.csv (entity, numbers, evidence)."""
+def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None,
+                    extra_mapping: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add `entity` to a copy of `events`; return it with entities.csv (entity, numbers, evidence).
+    `extra_mapping` (counterpart, entity): collectors the user confirmed (analysis.labels); a row whose
+    entity is the number itself confirms it without naming a group."""
     number_codes, number_values = codes(events["counterpart"])
     edges = _evidence_edges(events, number_codes, number_values)
     mapping = read_mapping(mapping_file) if mapping_file is not None else pd.DataFrame(
         columns=["counterpart", "entity"])
     present = set(number_values)
+    confirmed = pd.DataFrame(columns=["counterpart", "entity"])
+    if extra_mapping is not None and len(extra_mapping):
+        unnamed = extra_mapping["entity"].eq(extra_mapping["counterpart"])
+        mapping = pd.concat([mapping.loc[~mapping["counterpart"].isin(extra_mapping.loc[~unnamed, "counterpart"])],
+                             extra_mapping.loc[~unnamed]], ignore_index=True)
+        confirmed = extra_mapping.loc[unnamed & extra_mapping["counterpart"].isin(present)]
     mapping = mapping.loc[mapping["counterpart"].isin(present) & mapping["counterpart"].ne(WITHHELD)]
     user_edges = pd.DataFrame({"counterpart": mapping["counterpart"], "key_kind": "user",
                                "value": mapping["entity"], "messages": 0, "first_event": ""})
-    edges = pd.concat([edges, user_edges], ignore_index=True)
+    confirmed_edges = pd.DataFrame({"counterpart": confirmed["counterpart"], "key_kind": "confirmed",
+                                    "value": confirmed["counterpart"], "messages": 0, "first_event": ""})
+    edges = pd.concat([edges, user_edges, confirmed_edges], ignore_index=True)
     edges["counterpart"] = edges["counterpart"].astype(str)
     # A weak key held by one number links nothing (unless it quotes a line that rings the user).
     weak = edges["key_kind"].isin(WEAK_KEYS)
@@ -236,7 +247,7 @@ def _union(edges: pd.DataFrame, present: set) -> tuple[_UnionFind, list[tuple[st
     value) edges for the evidence column."""
     uf = _UnionFind()
     is_weak = edges["key_kind"].isin(WEAK_KEYS).to_numpy()
-    strong = edges.loc[~is_weak & ~edges["key_kind"].isin(["label", "own"])]
+    strong = edges.loc[~is_weak & ~edges["key_kind"].isin(["label", "own", "confirmed"])]
     strong = strong.sort_values(["key_kind", "value", "counterpart"], kind="mergesort")
     for member in edges["counterpart"].tolist():
         uf.find(member)
@@ -284,7 +295,7 @@ def _entity_table(groups: pd.DataFrame, edges: pd.DataFrame,
     if skip is not None:
         edges = edges.loc[~pd.MultiIndex.from_frame(edges[["counterpart", "key_kind", "value"]].astype(str)).isin(skip)]
     rows = edges.assign(entity=edges["counterpart"].map(entity_of)).dropna(subset=["entity"])
-    rank = {"user": 0, "sig": 1, "label": 2, "callback": 3, "contract": 4, "amount": 5, "own": 6}
+    rank = {"user": 0, "sig": 1, "label": 2, "callback": 3, "contract": 4, "amount": 5, "own": 6, "confirmed": 7}
     rows = rows.assign(rank=rows["key_kind"].map(rank)).sort_values(
         ["entity", "rank", "value", "counterpart"], kind="mergesort")
     evidence: dict[str, list[str]] = {}
@@ -297,6 +308,8 @@ def _entity_table(groups: pd.DataFrame, edges: pd.DataFrame,
         entity, kind, value = current
         if kind == "own":
             line = f"collection messages from {value}: {who[0]}"
+        elif kind == "confirmed":
+            line = f"{_KIND_LABEL[kind]}: {value}"
         else:
             shown = f"【{value}】" if kind == "sig" else f"「{value}」" if kind == "label" else str(value)
             verb = "quoted by" if kind == "callback" else "from"

@@ -102,4 +102,7 @@ def render_complaint(f: ReportFacts) -> str:
         lines.append("没有发现催收方。" if f.lang == "zh" else "No collector found.")
     for i, entity in enumerate(f.entities, 1):
         lines += _entity_section(i, entity, f)
+    from .suspects import complaint_lines  # suspected collectors, apart and marked
+
+    lines += complaint_lines(f)
     return "\n".join(lines).rstrip("\n") + "\n"

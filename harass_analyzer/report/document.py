@@ -130,6 +130,9 @@ def method_blocks(f: ReportFacts) -> list[tuple]:
     items += [t["m_skipped_reason"].format(reason=r, n=n) for r, n in f.issue_reasons[:10]]
     if f.redacted:
         items.append(t["redacted_banner"])
+    from .suspects import method_items  # suspects, personal numbers left out, role hint
+
+    items += method_items(f)
     items.append(t["m_advice"])
     return [("h2", t["method"]), ("list", items)]
 
@@ -143,22 +146,24 @@ def integrity_blocks(f: ReportFacts) -> list[tuple]:
 
 
 def build_document(f: ReportFacts) -> list[tuple]:
+    from . import suspects
+
     t = TEXT[f.lang]
     blocks: list[tuple] = [("h1", t["title"])]
     if f.redacted:
         blocks.append(("banner", t["redacted_banner"]))
-    blocks += [("h2", t["summary"]), ("list", summary_lines(f)), ("h2", t["charts"])]
+    blocks += [("h2", t["summary"]), ("list", summary_lines(f) + suspects.summary_lines(f)), ("h2", t["charts"])]
     blocks += [("img", "daily.png", t["cap_daily"]), ("img", "hourly.png", t["cap_hourly"]),
                ("img", "heatmap.png", t["cap_heatmap"])]
     if f.entities:
         blocks.append(("img", "top_entities.png", t["cap_top_entities"]))
     blocks.append(("img", "top_senders.png", t["cap_top_senders"]))
     blocks += [("h2", t["figures"]), ("p", t["figures_note"].format(n=min(TOP_SENDERS, len(f.senders)))),
-               ("table", t["sender_headers"], sender_rows(f)), ("h2", t["entities"])]
+               ("table", *suspects.number_table(f, t["sender_headers"], sender_rows(f))), ("h2", t["entities"])]
     if not f.grouped and f.entities:
         blocks.append(("p", t["not_grouped"]))
     if not f.entities:
         blocks.append(("p", t["entities_none"]))
     for i, entity in enumerate(f.entities):
         blocks += _entity_blocks(i, entity, f)
-    return blocks + method_blocks(f) + integrity_blocks(f)
+    return blocks + suspects.suspect_blocks(f) + method_blocks(f) + integrity_blocks(f)

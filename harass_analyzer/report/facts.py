@@ -69,6 +69,10 @@ class ReportFacts:
     inputs: list[dict]
     senders: pd.DataFrame
     tally: Tally | None = field(default=None, repr=False, compare=False)  # what the charts count from
+    suspects: list[EntityFacts] = field(default_factory=list)  # suspected collectors (calls only), never in `entities`
+    suspects_table: pd.DataFrame | None = None  # suspects.csv
+    personal_excluded: int = 0
+    role_hint: dict | None = None
 
     @property
     def collector_numbers(self) -> set[str]:
@@ -126,6 +130,11 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     if analysis.violations is not None and len(analysis.violations):
         found |= set(analysis.violations["entity"].astype(str))
     found.discard("")
+    suspects_df = getattr(analysis.suspects, "table", None)
+    suspect_names = set(suspects_df["entity"].astype(str)) if suspects_df is not None else set()
+    if suspects_df is not None:
+        evidence.update(zip(suspects_df["entity"].astype(str), suspects_df["evidence"].astype(str)))
+    found |= suspect_names  # figured like collectors, reported apart (report/suspects.py)
     groups = []
     for name in sorted(found):  # the collector_groups() of this events frame
         numbers = sorted({tally.numbers[c] for c in tally.groups.get(name, ())})
@@ -137,7 +146,9 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     facts = [_entity_facts(name, numbers, codes, evidence.get(name, ""), shared, k)
              for k, (name, numbers, codes) in enumerate(groups)]
     facts.sort(key=lambda f: (-f.total_in, f.name))
-    for e in facts:  # issue 20 hook: the call recordings linked to this collector's calls
+    suspect_facts = [e for e in facts if e.name in suspect_names]
+    facts = [e for e in facts if e.name not in suspect_names]
+    for e in facts + suspect_facts:  # issue 20 hook: the call recordings linked to this collector's calls
         e.recordings = recordings_of(getattr(analysis, "recordings", None), e.numbers)
     skipped = analysis.issues[analysis.issues["records_skipped"].astype(int) > 0] if len(analysis.issues) else []
     reasons = skipped["reason"].value_counts().sort_index().items() if len(skipped) else []
@@ -150,7 +161,9 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
         duplicates_merged=analysis.duplicates_merged, night_hours=night_hours,
         grouped=entities_df is not None, entities=facts, violations=analysis.violations,
         profile_name=profile_name, profile_text=profile_text, rule_titles=titles,
-        issue_reasons=[(str(r), int(n)) for r, n in reasons], inputs=analysis.inputs, senders=senders, tally=tally)
+        issue_reasons=[(str(r), int(n)) for r, n in reasons], inputs=analysis.inputs, senders=senders, tally=tally,
+        suspects=suspect_facts, suspects_table=suspects_df,
+        personal_excluded=getattr(analysis, "personal_excluded", 0), role_hint=getattr(analysis, "role_hint", None))
 
 
 SENDER_SUMS = ("total_in", "messages_in", "calls_in", "calls_unanswered", "collection_msgs", "night_in")

@@ -125,6 +125,8 @@ def redact(analysis):
     events = analysis.events
     groups = group_column(events)
     collector_set = set(collector_groups(events, analysis.entities, analysis.violations))
+    if getattr(analysis, "suspects", None) is not None:  # suspected collectors: listed in full, as collectors
+        collector_set |= analysis.suspects.entities
     collectors = set(events.loc[groups.isin(collector_set), "counterpart"])
     if analysis.entities is not None:
         collectors |= {n for nums in analysis.entities["numbers"].astype(str) for n in nums.split(";") if n}

@@ -26,23 +26,30 @@ from .table import ContactTable, Found, build_table
 from .text import describe_profile, format_profile
 
 VIOLATION_COLUMNS = ["rule_id", "entity", "counterpart", "window_start", "window_end", "count", "threshold",
-                     "event_ids", "citation", "legal_weight"]
+                     "event_ids", "citation", "legal_weight", "suspected"]
+SUSPECTED = "suspected — no collection text"  # rows resting on call patterns alone (analysis.call_patterns)
 DEFAULT_PROFILE = "cn"
 
-__all__ = ["VIOLATION_COLUMNS", "DEFAULT_PROFILE", "LEGAL_WEIGHTS", "ROLES", "Citation", "Rule", "RuleProfile",
+__all__ = ["VIOLATION_COLUMNS", "SUSPECTED", "DEFAULT_PROFILE", "LEGAL_WEIGHTS", "ROLES", "Citation", "Rule", "RuleProfile",
            "builtin_profiles", "check_rules", "describe_profile", "disallowed_mask", "format_profile",
            "load_profile"]
 
 
 def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor",
-                stop_date: str | None = None) -> pd.DataFrame:
+                stop_date: str | None = None, confirmed: set[str] | None = None,
+                suspects: set[str] | None = None) -> pd.DataFrame:
     """violations.csv rows for every rule of `profile` that applies to `role`, in profile order, then
-    entity, window_start, counterpart. Windows are ISO 8601 local times with offset."""
+    entity, window_start, counterpart. Windows are ISO 8601 local times with offset.
+
+    `confirmed`: entities the user labelled collectors (checked like collectors with collection texts);
+    `suspects`: suspected collectors (analysis.call_patterns), checked by every rule too, their rows
+    marked SUSPECTED in the `suspected` column (the caller passes no entity that sent collection texts)."""
     if role not in ROLES:
         raise ConfigError(f"role {role!r}: use one of {', '.join(ROLES)}")
     if "entity" not in events.columns:
         events, _ = assign_entities(events)
-    table = build_table(events)
+    confirmed, suspects = set(confirmed or ()), set(suspects or ()) - set(confirmed or ())
+    table = build_table(events, frozenset(confirmed | suspects))
     parts = []
     for order, rule in enumerate(profile.rules):
         if role not in rule.roles:
@@ -53,10 +60,10 @@ def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor"
             parts.append((order, rule, found))
     if not parts:
         return pd.DataFrame(columns=VIOLATION_COLUMNS)
-    return _violation_rows(table, parts)
+    return _violation_rows(table, parts, suspects)
 
 
-def _violation_rows(table: ContactTable, parts: list[tuple[int, Rule, Found]]) -> pd.DataFrame:
+def _violation_rows(table: ContactTable, parts: list[tuple[int, Rule, Found]], suspects: set[str]) -> pd.DataFrame:
     """Text for every row: names, counterparts, event ids (one rule at a time: small temporaries)."""
     frames = []
     for order, rule, found in parts:
@@ -70,6 +77,7 @@ def _violation_rows(table: ContactTable, parts: list[tuple[int, Rule, Found]]) -
             "threshold": np.int64(found.threshold), "event_ids": pd.Series(ids, dtype=object),
             "citation": rule.citation_text(), "legal_weight": rule.legal_weight, "_order": order,
         }))
+        frames[-1]["suspected"] = np.where(frames[-1]["entity"].isin(sorted(suspects)), SUSPECTED, "")
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.sort_values(["_order", "entity", "_start_ns", "counterpart"], kind="mergesort")
     frame["window_start"] = _iso(frame["_start_ns"], table.tz)

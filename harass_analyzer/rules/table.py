@@ -112,8 +112,9 @@ def _day_of(value) -> int:
     return int(np.datetime64(pd.Timestamp(value).date(), "D").astype(np.int64))
 
 
-def build_table(events: pd.DataFrame) -> ContactTable:
-    """Incoming contacts from collection entities (calls of any status, collection messages)."""
+def build_table(events: pd.DataFrame, also: set[str] | frozenset = frozenset()) -> ContactTable:
+    """Incoming contacts from collection entities (calls of any status, collection messages), and from the
+    entities named in `also` (collectors the user confirmed, suspected collectors)."""
     is_call = mask_eq(events["kind"], "call")
     incoming = mask_eq(events["direction"], "in")
     msg_status = events["msg_status"]
@@ -130,6 +131,8 @@ def build_table(events: pd.DataFrame) -> ContactTable:
     evidence |= (ent_all != own) & named
     is_collector = np.zeros(len(entities) + 1, dtype=bool)  # last slot: missing entity (code -1)
     is_collector[np.unique(ent_all[evidence])] = True
+    if also:
+        is_collector[:-1] |= np.isin(entities, sorted(also))
     is_collector[-1] = False
     is_collector[:-1] &= ~np.isin(entities, [WITHHELD, ""])
     keep = (incoming & (is_call | mask_isin(msg_status, CONTACT_MSG_STATUSES)) & is_collector[ent_all]
