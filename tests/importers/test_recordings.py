@@ -229,3 +229,16 @@ def test_unreadable_file_is_listed_not_fatal(tmp_path: Path) -> None:
     info = recording_info(gone, str(gone))
     assert (info.kind, info.duration_s) == ("unknown", None)
     assert info.problem.startswith("cannot read the file (Is a directory")
+
+
+def test_redacted_bundle_masks_numbers_in_recording_names(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    analyze([phone(tmp_path)], out, options=Options(tz=TZ, redact=True))
+    recordings = pd.read_csv(out / "recordings.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    third = recordings[recordings["recording"].str.contains("20260302150000")].iloc[0]
+    assert (third["number"], third["counterpart"], third["contact_name"]) == ("139****9000", "139****9000", "赵*")
+    assert third["recording"].endswith("通话录音/赵*(139****9000)_20260302150000.mp3")
+    collector = recordings[recordings["recording"].str.contains("20260302103015")].iloc[0]
+    assert collector["counterpart"] == "+8613800138000"  # the collector's number stays
+    events = (out / "events.csv").read_text(encoding="utf-8-sig")
+    assert "13800138000)_20260302103015.mp3" in events and "13800138001_" not in events
