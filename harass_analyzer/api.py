@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,11 +15,16 @@ import pandas as pd
 
 from . import __version__
 from .analysis.senders import sender_summary
+from .errors import OutOfSpace, printable
 from .outpath import check_output
 from .pipeline import LoadResult, load_events
 from .errors import ConfigError
 from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
+
+
+# A full disk, a quota or a file-size limit while the bundle is written: a user's problem, not a bug.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 @dataclass
@@ -33,6 +39,7 @@ class Options:
     role: str = "debtor"
     entities_file: Path | None = None
     stop_date: str | None = None
+    region: str = "CN"  # ISO 3166 country for numbers written without a country code
     redact: bool = False
     zip: bool = False
     copy_recordings: bool = False  # call recordings copied into the bundle (recordings/), never by default
@@ -105,6 +112,15 @@ def _get_ready(classifier) -> None:
     font_rc()
 
 
+def _printable_names(result: LoadResult) -> None:
+    """Input paths as the manifest and report write them: a name holding bytes that are not UTF-8 or a
+    newline gets them escaped (errors.printable; rows and issues already carry such labels)."""
+    for rec in result.inputs:
+        rec.path, rec.error = printable(rec.path), printable(rec.error)
+        for entry in rec.files:
+            entry["path"] = printable(entry["path"])
+
+
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None,
                  events_ready: Callable[[pd.DataFrame], None] | None = None,
@@ -112,25 +128,34 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
     table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
     from .analysis.call_patterns import find_suspects
-    from .analysis.entities import assign_entities
+    from .analysis.entities import assign_entities, read_mapping
     from .analysis.labels import drop_personal, read_labels
     from .analysis.number_info import with_number_info
     from .analysis.role_hint import role_hint
     from .classify import KeywordClassifier
     from .memory import return_freed_memory
-    from .rules import check_rules, load_profile
+    from .numbers import check_region
+    from .rules import check_rules, check_stop_date, load_profile
 
     return_freed_memory()
     options = options or Options()
+    # Every option is checked before any import: a mistake costs seconds, not a whole run.
+    check_stop_date(options.stop_date)
+    check_region(options.region)
+    if options.entities_file is not None:
+        read_mapping(options.entities_file, options.region)
     lexicons = [options.lexicon] if options.lexicon else []
     classifier = KeywordClassifier(lexicon_files=lexicons).fit()  # a bad lexicon fails before any import
     profile = load_profile(options.rules)  # a bad rule pack fails before any import too
     labels = read_labels(options.numbers_file) if options.numbers_file is not None else None  # and labels
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
-                         progress=progress, while_waiting=lambda: _get_ready(classifier), skip=skip)
+                         progress=progress, while_waiting=lambda: _get_ready(classifier), skip=skip,
+                         region=options.region)
+    _printable_names(result)
     events, personal = drop_personal(result.events, labels)
     events, entities = assign_entities(events, options.entities_file,
-                                       extra_mapping=labels.mapping() if labels is not None else None)
+                                       extra_mapping=labels.mapping() if labels is not None else None,
+                                       region=options.region)
     if events_ready is not None:
         events_ready(events)
     night = profile.is_disallowed(events["local_time"])
@@ -180,12 +205,21 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
         bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__}, analysis.tz,
                               analysis.inputs, counts)
         bundle.commit_bundle(staging, out)
-    except BaseException:
+    except BaseException as exc:
         events_csv.stop()
         bundle.discard(staging)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+            raise OutOfSpace(f"{out}: out of space or over a file-size limit ({exc.strerror or exc}); "
+                              "no bundle was written: free some space and run again") from exc
         raise
     if options.zip:
-        archive.write_zip(out)
+        try:
+            archive.write_zip(out)
+        except OSError as exc:  # the bundle is complete; only its zip copy is missing (no partial zip)
+            if exc.errno not in _WRITE_ERRNOS:
+                raise
+            raise OutOfSpace(f"{archive.zip_path(out)}: out of space or over a file-size limit "
+                             f"({exc.strerror or exc}); the bundle {out} was written, its zip was not") from exc
     return BundleSummary(out=out, events=len(analysis.events), senders=len(analysis.senders),
                          issues=int(analysis.issues["records_skipped"].sum()) if len(analysis.issues) else 0,
                          duplicates_merged=analysis.duplicates_merged,

@@ -14,15 +14,20 @@ from typing import Optional, TypeVar
 import typer
 
 from . import __version__
-from .errors import ConfigError, HarassAnalyzerError
+from .errors import ConfigError, HarassAnalyzerError, printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Turn exported SMS and call logs into evidence of excessive debt-collection contact.")
 T = TypeVar("T")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM as an exception in the main thread: the run is cleaned up exactly as after Ctrl-C."""
+
+
 def fail(message: str, code: int = 1) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    # One line whatever a file name holds (a newline, bytes that are not UTF-8).
+    typer.secho(f"error: {printable(message)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
@@ -32,6 +37,8 @@ def guarded(fn: Callable[[], T]) -> T:
         return fn()
     except HarassAnalyzerError as exc:
         fail(str(exc))
+    except Terminated:
+        fail("terminated (SIGTERM); no bundle was written", 143)
     except KeyboardInterrupt:
         fail("interrupted; no bundle was written", 130)
     except Exception as exc:  # a bug or an input no check caught: still no traceback for the user
@@ -95,6 +102,8 @@ def analyze(
     copy_recordings: bool = typer.Option(False, "--copy-recordings", help="Copy the call recordings found among "
                                          "INPUTS into the bundle (recordings/); by default they are only hashed "
                                          "and linked."),
+    region: str = typer.Option("CN", "--region", help="Country (ISO 3166 code: CN, HK, US, TH …) of numbers "
+                               "written without a country code; a record's own country comes first."),
 ) -> None:
     """Import every export under INPUTS and write the evidence bundle to OUT."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -112,6 +121,11 @@ def analyze(
         fail(f"--role {role!r}: use debtor or contact")
     if lang not in ("zh", "en"):
         fail(f"--lang {lang!r}: use zh or en")
+    from .numbers import check_region
+    from .rules import check_stop_date
+
+    guarded(lambda: check_stop_date(stop_date))
+    guarded(lambda: check_region(region))
     # Large SMS B&R files start parsing on the other cores now, while the rest of the tool is imported.
     prestart([str(p) for p in inputs])
     from rich.console import Console
@@ -127,17 +141,17 @@ def analyze(
 
         def progress(path: Path) -> None:
             done[0] += 1
-            bar.update(task, description=f"imported {done[0]} input(s), last: {path.name}")
+            bar.update(task, description=f"imported {done[0]} input(s), last: {printable(path.name)}")
 
         options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
                           entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip,
-                          numbers_file=numbers, role_given=role_given,
+                          numbers_file=numbers, role_given=role_given, region=region.upper(),
                           copy_recordings=copy_recordings)
         try:
             summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
         finally:
             cancel_early()  # workers the import did not take over (an error before it got to them)
-    typer.echo(f"wrote {summary.out}: {summary.events} events, {summary.senders} senders, "
+    typer.echo(f"wrote {printable(summary.out)}: {summary.events} events, {summary.senders} senders, "
                f"{summary.duplicates_merged} duplicates merged, {summary.issues} records not imported"
                + (f", {summary.files_not_read} input file(s) not read" if summary.files_not_read else "")
                + " (see import_issues.csv)" + _suspects_note(summary))
@@ -180,9 +194,9 @@ def inspect(paths: list[Path] = typer.Argument(..., help="Files or folders to ex
             count: object = f"{imp.count(path, ReadContext(IssueLog()))} records"
         except HarassAnalyzerError as exc:
             count = f"cannot read: {exc}"
-        typer.echo(f"{path}\t{imp.NAME}\t{count}")
+        typer.echo(f"{printable(path)}\t{imp.NAME}\t{printable(count)}")
     for issue in issues.issues:
-        typer.echo(f"{issue.source_file}\tnot imported\t{issue.reason}")
+        typer.echo(f"{printable(issue.source_file)}\tnot imported\t{printable(issue.reason)}")
     if not found:
         fail("no importable phone export found")
 
@@ -194,10 +208,10 @@ def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder wr
 
     problems = guarded(lambda: verify_bundle(bundle))
     for line in problems:
-        typer.echo(line)
+        typer.echo(printable(line))
     if problems:
         fail(f"{bundle}: {len(problems)} problem(s); the bundle is not as written")
-    typer.echo(f"{bundle}: intact (every file matches manifest.json)")
+    typer.echo(f"{printable(bundle)}: intact (every file matches manifest.json)")
 
 
 @app.command("rules")
@@ -224,12 +238,21 @@ def eval_classifier(
     typer.echo(report.format())
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Console-script entry point. Ends the process without the interpreter's teardown: after a run over
     a million events, freeing every cached object one by one takes about half a second and gains nothing.
     Exit handlers still run and the output streams are flushed first."""
     import atexit
+    import signal
 
+    # A `kill` (SIGTERM) ends the run as Ctrl-C does: the staging folder and the workers are removed.
+    signal.signal(signal.SIGTERM, _terminated)
+    if hasattr(signal, "SIGXFSZ"):  # over a file-size limit: write() fails with EFBIG (an error line)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # instead of the process dying mid-bundle
     try:
         app(prog_name="harass-analyzer")
         code = 0

@@ -315,8 +315,10 @@ def _taken(values: pd.Series, order: np.ndarray):
 def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_map: dict | None = None,
                 classifier: object | None = None,
                 progress: Callable[[Path], None] | None = None,
-                while_waiting: Callable[[], None] | None = None, skip: Iterable[Path] = ()) -> LoadResult:
-    """Import, normalize, merge and classify every export under `paths`.
+                while_waiting: Callable[[], None] | None = None, skip: Iterable[Path] = (),
+                region: str = "CN") -> LoadResult:
+    """Import, normalize, merge and classify every export under `paths`; `region`: the country of
+    numbers written without a country code (a record's own country hint comes first).
 
     Raises NothingToImport when no input is a recognised export, UnreadableSource for an unreadable one.
     """
@@ -339,7 +341,10 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         raw_count = len(raw)
         raw["_raw_row"] = np.arange(raw_count)  # ties rows to the templates parse workers compute meanwhile
         raw = _drop_implausible_times(raw, issues, inputs)
-        raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"])
+        raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"], region,
+                                              hints=raw.get("country_hint"))
+        if "country_hint" in raw:  # used up: not an output column
+            raw = raw.drop(columns="country_hint")
         events, merged = merge_duplicates(raw)
         del raw  # the merged frame shares its columns (copy-on-write); nothing else may keep them alive
         for idx, count in merged.items():
@@ -355,13 +360,14 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         for _, _, handle in pending:
             handle.cancel()
     events = events.drop(columns=["_input", "_raw_row"])
-    events, recordings = _link_recordings(found, events, issues, tz)
+    events, recordings = _link_recordings(found, events, issues, tz, region)
     hashed.result()  # re-raises a change of an input during the run
     return LoadResult(events=events, issues=issues.issues, inputs=inputs, tz=tz,
                       duplicates_merged=int(merged.sum()), recordings=recordings)
 
 
-def _link_recordings(found: list[tuple[Path, Importer]], events: pd.DataFrame, issues: IssueLog, tz: str):
+def _link_recordings(found: list[tuple[Path, Importer]], events: pd.DataFrame, issues: IssueLog, tz: str,
+                     region: str):
     """Call recordings among the inputs (not events) linked to their calls: analysis/recordings.py."""
     from .analysis.recordings import link_recordings, read_recordings
     from .importers.recordings import NAME as RECORDING
@@ -370,7 +376,7 @@ def _link_recordings(found: list[tuple[Path, Importer]], events: pd.DataFrame, i
     for info in infos:
         if info.problem:
             issues.note(info.label, "audio", f"{info.problem}; the file is kept, hashed and listed in recordings.csv")
-    events, table = link_recordings(events, infos, tz)
+    events, table = link_recordings(events, infos, tz, region)
     return events, (table if infos else None)
 
 

@@ -23,6 +23,8 @@ Optional raw columns (filled with defaults when an importer lacks them):
   vendor_mark      vendor spam/harassment marks ("huawei:催收", "samsung:spam", "ios:MAYBE_JUNK")
   deleted          bool, the source marks the record deleted
   presentation     int, call presentation (2 = restricted → withheld)
+  country_hint     the record's own country for numbers without a code (OPPO/Android `countryiso`);
+                   used by number normalization only, never an output column (no default: absent = none)
 
 Enriched columns (pipeline):
   event_id, counterpart (normalized), local_time (tz-aware datetime), timestamp (ISO 8601 string),

@@ -20,6 +20,7 @@ nothing is silently merged); "withheld" stays "withheld" and never joins a group
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -28,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import ConfigError
+from ..optfiles import read_option_text
 from ..numbers import normalize_number
 from ..schema import WITHHELD
 from .columns import code_lookup, codes, mask_eq, stable_order, time_sorted
@@ -125,13 +127,14 @@ def _extract(uniq: pd.Series) -> pd.DataFrame:
     return keys.loc[~small & ~(amount & ~shaped)].drop_duplicates().reset_index(drop=True)
 
 
-def read_mapping(path: str | Path) -> pd.DataFrame:
-    """User mapping CSV (header number,entity; utf-8) → frame (counterpart, entity)."""
+def read_mapping(path: str | Path, region: str = "CN") -> pd.DataFrame:
+    """User mapping CSV (header number,entity; utf-8) → frame (counterpart, entity); numbers without a
+    country code are in `region`."""
     p = Path(path)
+    text = read_option_text(p, "entities file")
     try:
-        with p.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
         raise ConfigError(f"entities file {p}: cannot read ({exc})") from exc
     if not rows or "entity" not in rows[0] or not ({"number", "counterpart"} & set(rows[0])):
         raise ConfigError(f"entities file {p}: needs a header with columns number,entity")
@@ -141,7 +144,7 @@ def read_mapping(path: str | Path) -> pd.DataFrame:
         entity = (row.get("entity") or "").strip()
         if not number or not entity:
             raise ConfigError(f"entities file {p}: line {line} lacks a number or an entity")
-        out.append((normalize_number(number), entity))
+        out.append((normalize_number(number, region), entity))
     return pd.DataFrame(out, columns=["counterpart", "entity"]).drop_duplicates("counterpart", keep="last")
 
 
@@ -195,13 +198,15 @@ def _evidence_edges(events: pd.DataFrame, number_codes: np.ndarray, number_value
 
 
 def assign_entities(events: pd.DataFrame, mapping_file: str | Path | None = None,
-                    extra_mapping: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    extra_mapping: pd.DataFrame | None = None, region: str = "CN"
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add `entity` to a copy of `events`; return it with entities.csv (entity, numbers, evidence).
     `extra_mapping` (counterpart, entity): collectors the user confirmed (analysis.labels); a row whose
-    entity is the number itself confirms it without naming a group."""
+    entity is the number itself confirms it without naming a group. `region`: the country of the mapping
+    file's numbers written without a country code."""
     number_codes, number_values = codes(events["counterpart"])
     edges = _evidence_edges(events, number_codes, number_values)
-    mapping = read_mapping(mapping_file) if mapping_file is not None else pd.DataFrame(
+    mapping = read_mapping(mapping_file, region) if mapping_file is not None else pd.DataFrame(
         columns=["counterpart", "entity"])
     present = set(number_values)
     confirmed = pd.DataFrame(columns=["counterpart", "entity"])

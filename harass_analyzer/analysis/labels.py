@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 from ..numbers import normalize_number
+from ..optfiles import read_option_bytes
 from ..schema import WITHHELD
 
 LABELS = ("collector", "not_collector", "personal")
@@ -47,10 +48,7 @@ class NumberLabels:
 
 def read_labels(path: str | Path) -> NumberLabels:
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"numbers file {p}: cannot read ({exc.strerror or exc})") from exc
+    data = read_option_bytes(p, "numbers file")  # a FIFO or folder is an error, never a hang
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

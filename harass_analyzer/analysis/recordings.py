@@ -91,16 +91,17 @@ def _candidates(row: dict, info: RecordingInfo, calls: _Calls, tz: str) -> list[
     return out
 
 
-def link_recordings(events: pd.DataFrame, infos: list[RecordingInfo], tz: str,
+def link_recordings(events: pd.DataFrame, infos: list[RecordingInfo], tz: str, region: str = "CN",
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """events with a `recording` column, and the recordings table (one row per recording)."""
+    """events with a `recording` column, and the recordings table (one row per recording); `region`: the
+    country of numbers written without a code (as for the events' counterparts)."""
     calls = _Calls(events)
     rows, pairs = [], []  # pairs: (score, recording index, call position)
     for r, info in enumerate(infos):
         parsed = info.parsed
         row = {"recording": info.label, "audio_format": info.kind,
                "naming_scheme": parsed.scheme if parsed else "", "number": parsed.number if parsed else "",
-               "counterpart": normalize_number(parsed.number) if parsed and parsed.number else "",
+               "counterpart": normalize_number(parsed.number, region) if parsed and parsed.number else "",
                "contact_name": parsed.name if parsed else "", "start": "",
                "duration_s": "" if info.duration_s is None else f"{info.duration_s:.2f}",
                "status": "unmatched", "event_id": "", "reason": "", "bundle_copy": ""}

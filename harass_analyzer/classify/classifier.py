@@ -9,6 +9,7 @@ that have a candidate term at all.
 from __future__ import annotations
 
 import re
+import os
 import tempfile
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -112,7 +113,10 @@ class KeywordClassifier:
             self._tokenizer = _TOKENIZERS.get(tuple(self.user_words_))
         if self._tokenizer is None:
             tokenizer = jieba.Tokenizer()
-            tokenizer.tmp_dir = tempfile.gettempdir()
+            try:
+                tokenizer.tmp_dir = tempfile.gettempdir()
+            except OSError:  # no writable temp folder at all: no cache (jieba_dict skips what fails)
+                tokenizer.tmp_dir = os.getcwd()
             jieba_dict.prepare(tokenizer)  # the dictionary a first character at a time (jieba_dict.py)
             for word in self.user_words_:
                 jieba_dict.ensure(tokenizer, word)

@@ -72,7 +72,9 @@ def _key() -> str:
 def _initialize_quietly(tokenizer: jieba.Tokenizer) -> None:
     logger = logging.getLogger("jieba")
     level = logger.level
-    logger.setLevel(logging.WARNING)  # silence "Building prefix dict ..." on stderr
+    # Silence "Building prefix dict ..." and, with an unwritable temp folder, jieba's logged Traceback of
+    # "Dump cache file failed." (the cache only saves start-up time; jieba works without it).
+    logger.setLevel(logging.CRITICAL)
     try:
         tokenizer.initialize()
     finally:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ConfigError
+from ..optfiles import read_option_text
 
 TAGS = ("reminder", "legal_threat", "visit_threat", "third_party", "exposure", "insult", "impersonation",
         "violence")
@@ -67,10 +68,7 @@ def expand(pattern: str) -> list[str]:
 
 def read_lexicon(path: Path, normalize: Callable[[str], str]) -> list[Entry]:
     """Parse one lexicon file; any malformed line is a ConfigError naming file and line."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read lexicon ({exc})") from exc
+    lines = read_option_text(path, "lexicon").splitlines()
     entries: list[Entry] = []
     for number, raw in enumerate(lines, 1):
         line = raw.split("#", 1)[0].strip()

@@ -48,9 +48,9 @@ def _read_calls_table(conn: sqlite3.Connection, table: str, out: RawColumns, ctx
         f"{key} AS k", col_or(cols, "date"), col_or(cols, "type"), col_or(cols, "number"),
         col_or(cols, "duration", "0"), col_or(cols, "name", "''"), col_or(cols, "presentation", "1"),
         col_or(cols, "deleted", "0"), col_or(cols, "mark_type", "0"), col_or(cols, "mark_content", "''"),
-        col_or(cols, "logtype", "0"),
+        col_or(cols, "logtype", "0"), col_or(cols, "countryiso", "''"),
     ])
-    for k, date, ctype, number, duration, name, presentation, deleted, mark_type, mark_content, logtype in \
+    for k, date, ctype, number, duration, name, presentation, deleted, mark_type, mark_content, logtype, country in \
             conn.execute(f'SELECT {select} FROM "{table}" ORDER BY {key}'):
         ref = f"{table}:{key}={k}"
         if _int(logtype) == VIVO_NON_CALL_LOGTYPE:
@@ -71,7 +71,8 @@ def _read_calls_table(conn: sqlite3.Connection, table: str, out: RawColumns, ctx
             dur = 0.0  # a never-connected call has no talk time, whatever ring time the ROM stored
         out.add("call", direction, ts, "" if number is None else str(number), ref, call_status=status,
                 contact_name=str(name or ""), duration_s=dur, presentation=_int(presentation, 1),
-                deleted=bool(_int(deleted)), vendor_mark=_huawei_mark(mark_type, mark_content))
+                deleted=bool(_int(deleted)), vendor_mark=_huawei_mark(mark_type, mark_content),
+                country_hint=country if isinstance(country, str) else "")
 
 
 def read_calllog_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:

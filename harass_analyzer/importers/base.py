@@ -5,13 +5,14 @@ UnreadableSource only when the whole file cannot be read, and never modify their
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ImportIssue
+from ..errors import ImportIssue, UnreadableSource, printable
 from ..schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS
 
 HEAD_BYTES = 4096
@@ -25,22 +26,24 @@ class IssueLog:
 
     def add(self, source_file: str, source_ref: str, reason: str) -> None:
         """One record (or a whole file, for a file-level ref) not imported."""
-        self.issues.append(ImportIssue(str(source_file), str(source_ref), reason))
+        # printable: a file name with a newline or bytes that are not UTF-8 must not break a CSV row
+        self.issues.append(ImportIssue(printable(source_file), printable(source_ref), printable(reason)))
 
     def note(self, source_file: str, source_ref: str, reason: str) -> None:
         """A note on how a file was read that stands for no skipped record (the records it speaks of are
         listed one by one, or were imported)."""
-        self.issues.append(ImportIssue(str(source_file), str(source_ref), reason, records=0))
+        self.issues.append(ImportIssue(printable(source_file), printable(source_ref), printable(reason), records=0))
 
     def add_file(self, source_file: str, reason: str) -> None:
         """A whole file not read: listed, but it stands for no counted record (its records are unknown)."""
-        self.issues.append(ImportIssue(str(source_file), "file", reason, records=0))
+        self.issues.append(ImportIssue(printable(source_file), "file", printable(reason), records=0))
 
     def records_since(self, start: int) -> int:
         """Records skipped by the issues logged from position `start` on."""
         return sum(i.records for i in self.issues[start:])
 
     def count_for(self, source_file: str) -> int:
+        source_file = printable(source_file)
         return sum(1 for i in self.issues if i.source_file == source_file)
 
     def __len__(self) -> int:
@@ -54,8 +57,23 @@ class ReadContext:
                  column_map: dict[str, str] | None = None) -> None:
         self.issues = issues
         self.tz = tz
-        self.source_name = source_name
+        # The label every row and issue carries: escaped where the file name is not printable UTF-8.
+        self.source_name = None if source_name is None else printable(source_name)
         self.column_map = column_map or {}
+
+
+class NoTempFolder(UnreadableSource):
+    """No private temp folder could be made: the machine's problem, not the file's."""
+
+
+def temp_folder(prefix: str, label: str) -> tempfile.TemporaryDirectory:
+    """A private temp folder to read `label` in; UnreadableSource (one line) when none can be made
+    (TMPDIR read-only or missing, full disk)."""
+    try:
+        return tempfile.TemporaryDirectory(prefix=prefix)
+    except OSError as exc:
+        raise NoTempFolder(f"{label}: no temporary folder to read it in ({exc.strerror or exc}); "
+                               "set TMPDIR to a writable folder with free space") from exc
 
 
 class Importer:

@@ -128,11 +128,13 @@ def read_sms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCont
         col_or(cols, "associated_message_type", "0", prefix="m."), col_or(cols, "error", "0", prefix="m."),
         col_or(cols, "cache_has_attachments", "0", prefix="m."), col_or(cols, "is_spam", "0", prefix="m."),
         "h.id AS handle" if has_handle else "NULL AS handle",
+        # the handle's country (lower-case ISO code): the country of a number stored without its code
+        col_or(column_names(conn, "handle"), "country", "''", prefix="h.") if has_handle else "''",
     ])
     join = "LEFT JOIN handle h ON h.ROWID = m.handle_id" if has_handle else ""
     query = f"SELECT {select} FROM message m {join} ORDER BY m.ROWID"
     for (rowid, text, abody, date, from_me, service, item_type, assoc_type, error, attach, spam,
-         handle) in conn.execute(query):
+         handle, country) in conn.execute(query):
         ref = f"message:ROWID={rowid}"
         if item_type or assoc_type:
             ctx.issues.add(out.source_file, ref,
@@ -162,7 +164,7 @@ def read_sms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCont
             ctx.issues.add(out.source_file, ref, f"message skipped: date {date!r} is not an Apple timestamp")
             continue
         out.add(kind, direction, ts, counterpart, ref, msg_status=status, body=body,
-                vendor_mark=mark)
+                vendor_mark=mark, country_hint=country if isinstance(country, str) and _as_text(handle) else "")
 
 
 LEGACY_OUT_FLAG, LEGACY_FAILED_FLAG = 0x1, 0x20  # iOS ≤ 5 `flags`: 2 received, 3 sent, 33/35 failed

@@ -24,7 +24,8 @@ from ..xmlscan.stream import sniff_root
 OPPO_ROOTS = ("callrecord", "CallLog", "callrecords", "CALL_RECORDS")
 NOT_VIVO_ROOTS = ("calls", "smses", "allsms", "alllogs") + OPPO_ROOTS
 NAMES = {"number": ("number", "phoneNumber", "phone_number", "address"), "type": ("type", "callType", "logtype"),
-         "date": ("date", "callDate", "time"), "duration": ("duration", "dur"), "name": ("name", "cachedName")}
+         "date": ("date", "callDate", "time"), "duration": ("duration", "dur"), "name": ("name", "cachedName"),
+         "country": ("countryiso", "countryIso", "country_iso")}
 _POSITIONS = {"number": 0, "type": 1, "date": 2, "duration": 3}
 
 
@@ -88,4 +89,4 @@ class OppoCallXmlImporter(Importer):
         if status in ("missed", "rejected", "blocked"):
             duration = 0.0  # some ROMs store ring time here
         cols.add("call", direction, int(date), fields["number"] or "", ref, call_status=status,
-                 contact_name=fields["name"] or "", duration_s=duration)
+                 contact_name=fields["name"] or "", duration_s=duration, country_hint=fields["country"] or "")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import UnreadableSource
+from .base import NoTempFolder, temp_folder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDECARS = ("-wal", "-shm")
@@ -35,7 +35,7 @@ def open_readonly(path: Path, sidecars: dict[str, Path] | None = None,
     """
     name = label or str(path)
     found = {s: Path(str(path) + s) for s in SIDECARS} if sidecars is None else dict(sidecars)
-    with tempfile.TemporaryDirectory(prefix="harass_sqlite_") as tmp:
+    with temp_folder("harass_sqlite_", name) as tmp:
         target = Path(tmp) / "evidence.db"
         try:
             shutil.copyfile(path, target)
@@ -105,6 +105,8 @@ def sniff_tables(path: Path) -> frozenset[str]:
         try:
             with open_readonly(path) as conn:
                 _TABLE_CACHE[key] = frozenset(table_names(conn))
+        except NoTempFolder:
+            raise  # not "not SQLite": the user must hear why
         except UnreadableSource:
             _TABLE_CACHE[key] = frozenset()
         if len(_TABLE_CACHE) > 256:

@@ -11,7 +11,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import OutputError, printable
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -40,7 +40,9 @@ def write_zip(out: Path) -> Path:
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for path in files:
-                info = zipfile.ZipInfo(f"{out.name}/{path.relative_to(out).as_posix()}", date_time=FIXED_TIME)
+                # printable: a folder name that is not UTF-8 cannot be a zip member name as it is
+                info = zipfile.ZipInfo(f"{printable(out.name)}/{path.relative_to(out).as_posix()}",
+                                       date_time=FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o100644 << 16
                 info.create_system = 3  # unix, so the mode above is honoured everywhere

@@ -80,7 +80,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
-    with pa.OSFile(str(path), "wb") as sink:  # Arrow's own file: the write runs without the GIL
+    # Arrow's own file: the write runs without the GIL (a bytes path: the folder name may not be UTF-8)
+    with pa.OSFile(os.fsencode(path), "wb") as sink:
         sink.write(b"\xef\xbb\xbf")
         if not len(frame.columns):
             pacsv.write_csv(pa.table({}), sink, options)

@@ -11,6 +11,9 @@ statutes; every row carries the rule's legal_weight so the report can say so.
 """
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -32,7 +35,20 @@ DEFAULT_PROFILE = "cn"
 
 __all__ = ["VIOLATION_COLUMNS", "SUSPECTED", "DEFAULT_PROFILE", "LEGAL_WEIGHTS", "ROLES", "Citation", "Rule", "RuleProfile",
            "builtin_profiles", "check_rules", "describe_profile", "disallowed_mask", "format_profile",
-           "load_profile"]
+           "load_profile", "check_stop_date"]
+
+
+def check_stop_date(stop_date: str | None) -> None:
+    """ConfigError unless `stop_date` is None or a real calendar day written YYYY-MM-DD."""
+    if stop_date is None:
+        return
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", stop_date):
+            raise ValueError("not YYYY-MM-DD")
+        date.fromisoformat(stop_date)
+    except ValueError as exc:
+        raise ConfigError(f"stop date {stop_date!r} (--stop-date) is not a date ({exc}); use "
+                          "YYYY-MM-DD, e.g. 2024-03-01") from None
 
 
 def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor",
@@ -46,6 +62,7 @@ def check_rules(events: pd.DataFrame, profile: RuleProfile, role: str = "debtor"
     marked SUSPECTED in the `suspected` column (the caller passes no entity that sent collection texts)."""
     if role not in ROLES:
         raise ConfigError(f"role {role!r}: use one of {', '.join(ROLES)}")
+    check_stop_date(stop_date)
     if "entity" not in events.columns:
         events, _ = assign_entities(events)
     confirmed, suspects = set(confirmed or ()), set(suspects or ()) - set(confirmed or ())

@@ -11,6 +11,7 @@ confidence ∈ V1 | V2 | R (rules.md legend; ✗ claims are refused).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import date, time
 from importlib import resources
@@ -22,6 +23,7 @@ import pandas as pd
 
 from ..analysis.columns import wall_ns
 from ..errors import ConfigError
+from ..optfiles import read_option_text
 
 LEGAL_WEIGHTS = ("statute", "regulation", "national_standard", "self_regulation", "heuristic")
 CONFIDENCES = ("V1", "V2", "R")
@@ -160,13 +162,16 @@ def load_profile(name_or_path: str | Path) -> RuleProfile:
         resource = resources.files("harass_analyzer.rules") / "packs" / f"{key}.json"
         return parse_profile(json.loads(resource.read_text(encoding="utf-8")), f"builtin:{key}")
     path = Path(key)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise ConfigError(f"rules {key!r}: not a built-in profile ({', '.join(builtin_profiles())}) "
                           "and not a readable file")
+    text = read_option_text(path, "rules file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise ConfigError(f"rules file {path}: cannot read JSON ({exc})") from exc
+    except RecursionError:  # json recurses once per nesting level; a rule pack needs about five
+        raise ConfigError(f"rules file {path}: JSON nested too deeply to be a rule pack") from None
     return parse_profile(data, str(path))
 
 

@@ -169,13 +169,13 @@ def _scratch_dir(size: int) -> str | None:
 def write_column(path: str | Path, name: str, values: pa.Array | pa.ChunkedArray) -> None:
     """One column as an Arrow IPC file (the workers' output: each column mapped on its own)."""
     column = pa.table({name: values})
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
+    with pa.OSFile(os.fsencode(path), "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
         writer.write_table(column)
 
 
 def read_column(path: str | Path) -> pa.ChunkedArray:
     """A file write_column wrote, memory-mapped (its buffers keep the mapping alive)."""
-    with pa.memory_map(str(path)) as source:
+    with pa.memory_map(os.fsencode(path)) as source:
         return pa.ipc.open_file(source).read_all().column(0)
 
 

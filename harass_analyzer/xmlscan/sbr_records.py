@@ -197,6 +197,9 @@ class SbrColumns:
         refs = pc.binary_join_element_wise(tag, "[", pc.cast(pa.array(ordinal), pa.string()), "] line ",
                                            pc.cast(line, pa.string()), "")
         ts, keep = _epoch_ms(self.column("date"), refs, tag, source, add_issue)
+        ts, in_seconds = _seconds_as_ms(ts)
+        if in_seconds is not None:  # traceable per record, not an issue: the record is imported
+            refs = pc.if_else(in_seconds, pc.binary_join_element_wise(refs, SECONDS_NOTE, ""), refs)
         typ = pc.fill_null(self.column("typ"), "")
         key = pc.dictionary_encode(pc.binary_join_element_wise(tag, typ, ":"))
         pairs = [_TYPE_TABLE.get(tuple(k.split(":", 1)), _UNKNOWN) for k in key.dictionary.to_pylist()]
@@ -246,6 +249,21 @@ def _text_column(values: pa.Array) -> pa.Array:
     empty = pa.scalar("", values.type)
     filled = pc.fill_null(values, empty)
     return pc.if_else(pc.is_in(filled, value_set=pa.array(sorted(NULLS - {None}), values.type)), empty, filled)
+
+
+# A `date` of 788918400–4102444799 is 1995–2099 in epoch seconds but January–February 1970 in
+# milliseconds: some apps and hand-edited files write seconds (readable_date then agrees with the
+# seconds reading). Only such values are rescaled; the locator of each says so in events.csv.
+SECONDS_RANGE = (788_918_400, 4_102_444_800)
+SECONDS_NOTE = " (date read as seconds)"
+
+
+def _seconds_as_ms(ts: pa.Array) -> tuple[pa.Array, pa.Array | None]:
+    """Epoch values only plausible as seconds → milliseconds, and which ones (None when none)."""
+    in_seconds = pc.and_(pc.greater_equal(ts, SECONDS_RANGE[0]), pc.less(ts, SECONDS_RANGE[1]))
+    if not pc.any(in_seconds).as_py():
+        return ts, None
+    return pc.if_else(in_seconds, pc.multiply(ts, 1000), ts), in_seconds
 
 
 def _epoch_ms(raw: pa.Array, refs: pa.Array, tag: pa.Array, source: str, add_issue: AddIssue):

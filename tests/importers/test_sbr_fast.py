@@ -167,3 +167,15 @@ def test_edited_record_lines_agree_or_step_aside(tmp_path: Path, edits) -> None:
         at = min(at, len(lines[k]))
         lines[k] = lines[k][:at] + text + lines[k][at + width:]
     assert_same_or_declined(write(tmp_path, doc(*lines)))
+
+
+def test_dates_in_seconds_agree_and_are_rescaled(tmp_path: Path) -> None:
+    """Issue 15: a `date` only plausible as epoch seconds is read ×1000 on both paths, its locator says so."""
+    dates = ["1709297760", "1709297820000", "1709297880", "788918399"]  # s, ms, s, neither (1970 in ms)
+    path = write(tmp_path, doc(*(SMS.format(a="10690000123", d=d, b=f"第{i}条", n="(Unknown)")
+                                 for i, d in enumerate(dates))))
+    (fast, fast_issues), (strict, lxml_issues) = tables(path)
+    assert fast is not None and fast.equals(strict) and fast_issues == lxml_issues
+    assert fast["ts_ms"].to_pylist() == [1709297760000, 1709297820000, 1709297880000, 788918399]
+    assert fast["source_ref"].to_pylist() == ["sms[1] line 4 (date read as seconds)", "sms[2] line 5",
+                                              "sms[3] line 6 (date read as seconds)", "sms[4] line 7"]

@@ -129,3 +129,18 @@ def test_scratch_files_in_shared_memory_or_temp_dir_are_removed(export: list[Pat
     one, _ = read(path, False, monkeypatch)
     many, _ = read(path, True, monkeypatch)
     assert one.equals(many) and set(where.glob("harass-parse-*")) == before
+
+
+def test_dates_in_seconds_same_in_workers(tmp_path: Path, monkeypatch) -> None:
+    """Issue 15: dates written in seconds are rescaled alike by the workers and in one process."""
+    lines = [f'<sms address="1380013800{i % 10}" date="{1700000000 + i if i % 7 == 0 else 1700000000000 + i}" '
+             f'type="1" body="第{i}条" />' for i in range(3000)]
+    path = tmp_path / "sms.xml"
+    path.write_text("<?xml version='1.0' encoding='UTF-8'?>\n<smses>\n" + "\n".join(lines) + "\n</smses>\n",
+                    encoding="utf-8")
+    one, one_issues = read(path, False, monkeypatch)
+    many, many_issues = read(path, True, monkeypatch)
+    assert one.equals(many) and one_issues == many_issues == []
+    seconds = one["source_ref"].str.endswith("(date read as seconds)")
+    assert int(seconds.sum()) == 429 and (one.loc[seconds, "ts_ms"] % 1000 == 0).all()
+    assert one["ts_ms"].between(1_699_000_000_000, 1_701_000_000_000).all()

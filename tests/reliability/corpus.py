@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tests.importers import make_fixtures as mf
 from tests.importers import make_text_fixtures as mt
+from tests.reliability import corpus_b as b
 
 T0 = 1_709_297_760_000  # 2024-03-01T20:56:00+08:00
 
@@ -33,8 +34,10 @@ class Case:
     out: Callable[[Path], Path] | None = None  # where OUT goes (default: folder/out)
     patches: dict[str, object] = field(default_factory=dict)  # "module:ATTR" -> value (caps for bombs)
     charts: bool = False  # draw the PNG charts too (slow; done for the cases with empty or odd data)
-    args: tuple[str, ...] = ()  # more CLI arguments (e.g. --force)
+    args: tuple[str, ...] | Callable[[Path], list[str]] = ()  # more CLI arguments (e.g. --force), or
+    # a function of the case folder giving them (an option naming a file the case made)
     kept: tuple[str, ...] = ()  # files (relative to the case folder) that must still exist, unchanged
+    expect: Callable[[Path], None] | None = None  # further assertions on the written bundle (ok cases)
 
 
 def sbr_sms(n: int = 5, body: Callable[[int], str] = lambda i: f"第{i}条：您已逾期，请还款",
@@ -147,9 +150,15 @@ AOSP_JSON = (b'[{"address":"13800138000","body":"\\u8bf7\\u8fd8\\u6b3e","date":"
 
 
 def _ab_bomb(folder: Path) -> list[Path]:
-    """An .ab whose tar stream inflates to 64 MiB of zeros (cap patched to 16 MiB)."""
+    """An .ab whose tar stream inflates to 64 MiB: one member of zeros (cap patched to 16 MiB). Bare zeros
+    would not do: they read as the end of the tar at once, and the reader inflates no further."""
+    import tarfile
+
+    member = tarfile.TarInfo("apps/com.example/f/blob.bin")
+    member.size = 64 << 20
     comp = zlib.compressobj(9)
-    payload = b"".join(comp.compress(b"\0" * (1 << 20)) for _ in range(64)) + comp.flush()
+    payload = (comp.compress(member.tobuf(tarfile.PAX_FORMAT))
+               + b"".join(comp.compress(b"\0" * (1 << 20)) for _ in range(64)) + comp.flush())
     path = folder / "bomb.ab"
     path.write_bytes(b"ANDROID BACKUP\n5\n1\nnone\n" + payload)
     return [path]
@@ -370,4 +379,60 @@ CASES: list[Case] = [
          events=5, issues=("file not read",)),
     Case("only_unreadable_files", lambda f: [*_ab({AOSP: zlib.compress(AOSP_JSON)}, encrypted=True)(f),
                                             *_encrypted_ios(f)], error="ENCRYPTED"),
+    # --- issue 15 (part B): hangs, options, numbers, dates
+    Case("lexicon_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--lexicon", str(f / "pipe")], error="cannot read lexicon (not a regular file"),
+    Case("entities_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--entities", str(f / "pipe")], error="cannot read entities file (not a regular file"),
+    Case("numbers_file_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--numbers", str(f / "pipe")], error="cannot read numbers file (not a regular file"),
+    Case("rules_file_is_a_fifo", b.with_option_file(SMS5, "pipe", os.mkfifo),
+         args=lambda f: ["--rules", str(f / "pipe")], error="not a regular file"),
+    Case("rules_json_200k_deep", b.with_option_file(SMS5, "deep.json", b.deep_json),
+         args=lambda f: ["--rules", str(f / "deep.json")], error="nested too deeply"),
+    Case("miui_member_inflating_to_1gib", b.miui_inflating_member(1 << 30, AOSP, zlib.compress(AOSP_JSON)),
+         events=2),  # 1000:1 inflation: seconds, not minutes (under LIMIT_S)
+    Case("file_name_not_utf8", b.named(b"sms\xff.xml", SMS5), events=5,
+         expect=b.column_ends("events.csv", "source_file", ["/sms\\xff.xml"] * 5)),
+    Case("unrecognised_file_name_not_utf8_in_folder", b.folder_with_named(SMS5, b"junk\xfe\n.xml", b"junk"),
+         events=5, issues=("not a recognised phone export",),
+         expect=b.column_ends("import_issues.csv", "source_file", ["/phone/junk\\xfe\\n.xml"])),
+    Case("out_folder_name_not_utf8_with_zip", write("sms.xml", SMS5), events=5,
+         out=lambda f: f / os.fsdecode(b"out\xff"), args=lambda f: ["--zip"], expect=b.zipped_as("out\\xff")),
+    Case("file_name_with_newline_stays_one_error_line", b.named(b"x\nerror: y.xml", "junk"),
+         error="x\\nerror: y.xml: not a recognised"),
+    Case("stop_date_not_a_date", write("sms.xml", SMS5), args=lambda f: ["--stop-date", "banana"],
+         error="stop date 'banana' (--stop-date) is not a date"),
+    Case("stop_date_february_30", write("sms.xml", SMS5), args=lambda f: ["--stop-date", "2024-02-30"],
+         error="day is out of range for month"),
+    Case("stop_date_lists_later_contacts_for_the_debtor", write("sms.xml", b.STOP_THREAD),
+         args=lambda f: ["--stop-date", "2024-03-02"], events=5,
+         expect=b.violations_are("CN-CC1033-AFTER-STOP", [(b.COLLECTOR, "E000002;E000004;E000005")])),
+    Case("stop_message_lists_later_contacts_for_the_debtor", write("sms.xml", b.STOP_THREAD), events=5,
+         expect=b.all_of(b.violations_are("CN-CC1033-AFTER-STOP", [(b.COLLECTOR, "E000003;E000004;E000005")]),
+                         b.violations_are("CN-GBT45251-CONTACTS-STOP", []))),
+    Case("stop_message_as_contact_keeps_the_third_party_rule", write("sms.xml", b.stop_thread(b.T2025)), events=5,
+         args=lambda f: ["--role", "contact"],
+         expect=b.all_of(b.violations_are("CN-GBT45251-CONTACTS-STOP", [(b.COLLECTOR, "E000003;E000004;E000005")]),
+                         b.violations_are("CN-CC1033-AFTER-STOP", []))),
+    Case("ip_dial_prefixes_are_one_sender", write("calls.xml", b.sbr_calls(b.IP_DIALLED)), events=11,
+         expect=b.column_is("senders.csv", "counterpart", ["+8613800138000", "+861065529988"])),
+    Case("oppo_country_hint_and_foreign_numbers", write("callrecord_backup.xml", b.oppo_calls([
+        ("0812345678", "TH"), ("0812345678", ""), ("+339001234567", "CN"), ("1 555-521-5554", "CN"),
+        ("5555215554", "US")])), events=5,
+         expect=b.column_is("events.csv", "counterpart", ["+66812345678", "+86812345678", "+339001234567",
+                                                          "+15555215554", "+15555215554"])),
+    Case("region_us_for_numbers_without_a_code", write("calls.xml", b.sbr_calls(
+        ["(555) 521-5554", "15555215554", "+86 138-0013-8000", "10086"])), args=lambda f: ["--region", "us"],
+         events=4, expect=b.column_is("events.csv", "counterpart", ["+15555215554", "+15555215554",
+                                                                    "+8613800138000", "10086"])),
+    Case("region_not_a_country", write("sms.xml", SMS5), args=lambda f: ["--region", "XX"], error="region 'XX'"),
+    Case("sbr_dates_in_seconds", write("sms.xml", b.SECONDS_DATES), events=3,
+         issues=("timestamp 788918399 ms is outside 1995",),
+         expect=b.all_of(b.column_is("events.csv", "timestamp", ["2024-03-01T20:56:00+08:00",
+                                                                 "2024-03-01T20:57:00+08:00",
+                                                                 "2024-03-01T20:58:00+08:00"]),
+                         b.column_is("events.csv", "source_ref", ["sms[1] line 3 (date read as seconds)",
+                                                                  "sms[2] line 4",
+                                                                  "sms[3] line 5 (date read as seconds)"]))),
 ]

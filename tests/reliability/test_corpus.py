@@ -42,7 +42,8 @@ def run_case(case: Case, folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple
     kept = {name: (folder / name).read_bytes() for name in case.kept}
     try:
         with time_limit(LIMIT_S):
-            result = runner.invoke(app, ["analyze", *map(str, inputs), "-o", str(out), *case.args])
+            extra = case.args(folder) if callable(case.args) else list(case.args)
+            result = runner.invoke(app, ["analyze", *map(str, inputs), "-o", str(out), *extra])
     finally:
         while HELD:
             HELD.pop().close()
@@ -76,6 +77,8 @@ def test_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     for expected, reason in zip(case.issues, reasons):
         assert expected in reason, reasons
     assert_counts_add_up(out, events, issues)
+    if case.expect is not None:
+        case.expect(out)
 
 
 def assert_counts_add_up(out: Path, events: pd.DataFrame, issues: pd.DataFrame) -> None:
