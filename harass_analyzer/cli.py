@@ -228,14 +228,16 @@ def rules_command(
 def eval_classifier(
     labelled: Path = typer.Argument(..., help="TSV with columns text, is_collection, tags (optional sender)."),
     lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Extra classifier lexicon file."),
+    errors: bool = typer.Option(False, "--errors", help="List every miss, false alarm and wrong tag set."),
 ) -> None:
-    """Measure the message classifier on a labelled TSV: precision/recall/F1, per-tag F1, every error."""
+    """Measure the message classifier on a labelled TSV: precision/recall/F1 and confusion counts for
+    collection and per tag; --errors lists the misses."""
     from .classify import KeywordClassifier
     from .classify.evaluate import evaluate_file
 
     classifier = guarded(lambda: KeywordClassifier(lexicon_files=[lexicon] if lexicon else []).fit())
     report = guarded(lambda: evaluate_file(labelled, classifier))
-    typer.echo(report.format())
+    typer.echo(report.format(errors=errors))
 
 
 def _terminated(signum: int, frame: object) -> None:

@@ -1,10 +1,13 @@
-"""KeywordClassifier: lexicon + jieba word boundaries → category, tags, matched terms, score.
+"""KeywordClassifier: a learned model over jieba tokens, character n-grams and lexicon terms → category, tags,
+matched terms, score.
 
 Collection SMS are templates, so work is done per distinct text, in stages that each shrink the set:
-exact bodies → digits/names masked → normalized → matched. Terms are found with an Aho-Corasick
-automaton; a hit counts only where it starts and ends on a jieba word boundary ("马上门口" holds no
-上门), computed by the classifier's own `jieba.Tokenizer` (never the global one) and only for texts
-that have a candidate term at all.
+exact bodies → digits/names masked → normalized → classified. Each distinct text becomes readable features
+(features.py): the tokens of the classifier's own `jieba.Tokenizer` (never the global one), character
+n-grams, lexicon terms found with an Aho-Corasick automaton on jieba word boundaries ("马上门口" holds no
+上门) or as homophones, negation scope and perspective. The weights of one logistic decision for
+`collection` and one per tag were fitted at development time (scripts/train_classifier.py, model.py);
+scoring needs numpy alone. User lexicon files (`--lexicon`) add their terms' weights to the decisions.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ from .lexicon import CONTEXT_TAG, NONE_TAG, TAGS, Entry, default_lexicon_files, 
 from .lexicon import merge, read_lexicon
 from . import jieba_dict
 from .distinct import arrow_codes, template_codes
+from .features import Featurizer
+from .homophones import Homophones, Spellings
+from .model import Model, default_model_path, load_model
 from .normalize import Normalizer, mask_names, mask_names_arrow
 
 # Official short numbers: court (12368), procuratorate (12309), police (110, 12110), anti-fraud
@@ -32,6 +38,7 @@ OFFICIAL_SENDERS = frozenset({"12368", "12309", "110", "12110", "96110", "12381"
 RESULT_COLUMNS = ["category", "tags", "matched_terms", "score"]
 _JOIN = ";"
 _FUNCTION_CHARS = re.compile(r"[你您他她其我的了]")
+_DIGITS = re.compile(r"[0-9]+")
 MAX_CLASSIFIED_CHARS = 20_000
 # The template stages that run on Arrow arrays (before the normalizer, which runs per distinct template).
 ARROW_STAGES = [(mask_names, mask_names_arrow)]
@@ -55,49 +62,93 @@ class _Hit(NamedTuple):
     segments: tuple[tuple[int, int], ...]  # literal stretches; a gap's middle is not one
 
 
-class KeywordClassifier:
-    """Scikit-learn-like: parameters in __init__, `fit()` loads lexicons, `predict(texts)` classifies.
+class _Matcher:
+    """Finds the terms of some lexicon entries in a text: one automaton for literal terms and the first
+    halves of gap patterns (which then get their regex)."""
 
-    threshold      total weight a message needs to be `collection`
-    tag_threshold  weight a tag needs to be reported (and at least one tag must reach it)
-    lexicon_files  extra lexicon files, applied after the packaged ones (override by term and tag)
+    def __init__(self, entries: list[Entry]) -> None:
+        literal: dict[str, list[Entry]] = {}
+        triggers: dict[str, list[int]] = {}
+        self.gaps = [(entry, entry.gap_regex()) for entry in entries if entry.is_gap]
+        for entry in entries:
+            if not entry.is_gap:
+                literal.setdefault(entry.term, []).append(entry)
+        for index, (entry, _) in enumerate(self.gaps):
+            for first in entry.parts[0]:
+                triggers.setdefault(first, []).append(index)
+        self.literal = literal
+        self.automaton = ahocorasick.Automaton()
+        for word in literal.keys() | triggers.keys():
+            self.automaton.add_word(word, (len(word), tuple(literal.get(word, ())), tuple(triggers.get(word, ()))))
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def words(self) -> set[str]:
+        return set(self.literal) | {w for e, _ in self.gaps for alts in e.parts for w in alts}
+
+    def candidates(self, text: str) -> list[_Hit]:
+        hits: list[_Hit] = []
+        if not len(self.automaton):
+            return hits
+        gaps: set[int] = set()
+        for end, (length, entries, triggers) in self.automaton.iter(text):
+            start = end + 1 - length
+            for entry in entries:
+                hits.append(_Hit(start, end + 1, entry, ((start, end + 1),)))
+            gaps.update(triggers)
+        for index in sorted(gaps):
+            entry, regex = self.gaps[index]
+            for m in regex.finditer(text):
+                hits.append(_Hit(m.start(), m.end(), entry, (m.span(1), m.span(2))))
+        return hits
+
+
+class KeywordClassifier:
+    """Scikit-learn-like: parameters in __init__, `fit()` loads lexicons and the model, `predict(texts)` classifies.
+
+    threshold      logit the collection decision needs (None: the model's own, chosen by cross-validation)
+    tag_threshold  logit every tag decision needs (None: the model's own per-tag thresholds); a collection
+                   message gets at least its strongest tag
+    lexicon_files  extra lexicon files: their terms add weight × USER_SCALE to the logit of their tag and of
+                   `collection` (tag debt: collection only; none: against it, with a negative weight); a tag
+                   whose user terms reach weight 1 is reported on a collection message; weight 0 hides a term
     """
 
-    def __init__(self, lexicon_files: Sequence[str | Path] = (), threshold: float = 2.0,
-                 tag_threshold: float = 1.0, official_senders: Iterable[str] = OFFICIAL_SENDERS,
-                 use_default_lexicon: bool = True) -> None:
+    USER_SCALE = 2.5  # logit per unit of lexicon weight: a weight-2 term alone makes a message collection
+
+    def __init__(self, lexicon_files: Sequence[str | Path] = (), threshold: float | None = None,
+                 tag_threshold: float | None = None, official_senders: Iterable[str] = OFFICIAL_SENDERS,
+                 use_default_lexicon: bool = True, model_path: str | Path | None = None) -> None:
         self.lexicon_files = lexicon_files
         self.threshold = threshold
         self.tag_threshold = tag_threshold
         self.official_senders = official_senders
         self.use_default_lexicon = use_default_lexicon
+        self.model_path = model_path
 
     # ------------------------------------------------------------------ fitting
     def fit(self, texts: object = None, y: object = None) -> KeywordClassifier:
-        """Load and compile the lexicons (texts/y are ignored: the model is the lexicon)."""
-        self.normalizer_ = Normalizer(default_variant_files())
-        files = (default_lexicon_files() if self.use_default_lexicon else []) + [Path(f) for f in self.lexicon_files]
-        self.entries_ = merge([read_lexicon(path, self.normalizer_.normalize) for path in files])
-        # One automaton finds literal terms and the first halves of gap patterns (which then get their regex).
-        literal: dict[str, list[Entry]] = {}
-        triggers: dict[str, list[int]] = {}
-        self.gaps_ = [(entry, entry.gap_regex()) for entry in self.entries_ if entry.is_gap]
-        for entry in self.entries_:
-            if not entry.is_gap:
-                literal.setdefault(entry.term, []).append(entry)
-        for index, (entry, _) in enumerate(self.gaps_):
-            for first in entry.parts[0]:
-                triggers.setdefault(first, []).append(index)
-        self.automaton_ = ahocorasick.Automaton()
-        for word in literal.keys() | triggers.keys():
-            self.automaton_.add_word(word, (len(word), tuple(literal.get(word, ())), tuple(triggers.get(word, ()))))
-        if len(self.automaton_):
-            self.automaton_.make_automaton()
-        words = set(literal) | {w for e, _ in self.gaps_ for alts in e.parts for w in alts}
+        """Load the model and compile the lexicons (texts/y are ignored: scripts/train_classifier.py fits)."""
+        self.model_ = _load_model(Path(self.model_path) if self.model_path else None)
+        self.normalizer_ = Normalizer(default_variant_files(), _spellings(self.model_).replace)
+        packaged = [read_lexicon(path, self.normalizer_.normalize) for path in default_lexicon_files()] \
+            if self.use_default_lexicon else []
+        user = merge([read_lexicon(Path(f), self.normalizer_.normalize) for f in self.lexicon_files])
+        self.entries_ = merge(packaged + [user])
+        self.user_entries_ = [e for e in user if e.weight != 0]
+        self.hidden_ = sorted({e.term for e in user if e.weight == 0 and not e.is_gap}, key=len, reverse=True)
+        hidden_keys = {(e.term, e.tag) for e in user if e.weight == 0}
+        self.matcher_ = _Matcher([e for e in merge(packaged) if (e.term, e.tag) not in hidden_keys])
+        self.user_matcher_ = _Matcher(self.user_entries_)
+        self.homophones_ = Homophones(self.model_.meta.get("syllables", {}),  # content words of collection
+                                      [t for t, es in self.matcher_.literal.items() if not _FUNCTION_CHARS.search(t)
+                                       and any(e.tag != NONE_TAG and e.weight > 0 for e in es)])
+        words = self.matcher_.words() | self.user_matcher_.words()
         self.user_words_ = sorted(w for w in words if len(w) >= 2 and not _FUNCTION_CHARS.search(w))
         self.official_ = frozenset(self.official_senders)
+        self.featurizer_ = Featurizer(self._tokens, self._lexicon_terms)
         self._tokenizer: jieba.Tokenizer | None = None
-        self._block_cuts: dict[str, frozenset[int]] = {}
+        self._block_tokens: dict[str, tuple[str, ...]] = {}
         return self
 
     def warm_up(self) -> None:
@@ -160,6 +211,10 @@ class KeywordClassifier:
                 table["score"] += table["score"]
         return codes, table
 
+    def template(self, text: str) -> str:
+        """The normalized template of one raw text (what classify_normalized sees)."""
+        return self.normalizer_.normalize(mask_names(_DIGITS.sub("0", text[:MAX_CLASSIFIED_CHARS])))
+
     def _is_official(self, senders: Iterable[object]) -> np.ndarray:
         """Per sender, whether it is an official short number (decided once per distinct sender)."""
         if not isinstance(senders, pd.Series):
@@ -168,13 +223,84 @@ class KeywordClassifier:
         verdict = [_short_number(s) in self.official_ for s in uniques] + [_short_number(None) in self.official_]
         return np.array(verdict, dtype=bool)[codes]
 
+    def features(self, text: str) -> dict[str, float]:
+        """Readable features of one normalized text (features.py); terms of weight 0 in a user lexicon hidden."""
+        for term in self.hidden_:
+            text = text.replace(term, "□" * len(term))
+        return self.featurizer_.features(text)
+
     def classify_normalized(self, text: str) -> tuple[str, str, str, float]:
         """Category, tags, matched terms and score of one normalized, masked text."""
-        hits = self._candidates(text)
-        if not hits:
+        if not text.strip():
             return ("other", "", "", 0.0)
-        hits = self._on_word_boundaries(text, hits)
-        hits = _drop_covered(hits)
+        logits, rows, values = self.model_.logits(self.features(text))
+        user_terms: list[tuple[str, str]] = []
+        user_weight = dict.fromkeys(TAGS, 0.0)
+        for hit in self._kept(text, self.user_matcher_.candidates(text)):
+            entry = hit.entry
+            logits[0] += entry.weight * self.USER_SCALE
+            if entry.tag in TAGS:
+                logits[1 + TAGS.index(entry.tag)] += entry.weight * self.USER_SCALE
+                user_weight[entry.tag] += entry.weight
+            user_terms.append((entry.tag, text[hit.start:hit.end]))
+        threshold = self.model_.threshold if self.threshold is None else self.threshold
+        tag_thresholds = self.model_.tag_thresholds if self.tag_threshold is None else self.tag_threshold
+        score = round(float(1.0 / (1.0 + np.exp(-logits[0]))), 3)
+        if logits[0] < threshold:
+            shown = self.model_.reasons(rows, values, 0) if score >= 0.05 else []
+            return ("other", "", _JOIN.join(f"collection:{t}" for t in shown), score)
+        margin = logits[1:] - tag_thresholds
+        # a tag is also reported when the user's own terms give it weight 1 (as in the lexicon files)
+        tags = [t for i, t in enumerate(TAGS) if margin[i] >= 0 or user_weight[t] >= 1.0]
+        if not tags:
+            tags = [TAGS[int(np.argmax(margin))]]
+        if "third_party" in tags and "reminder" in tags:
+            tags.remove("reminder")  # pressing someone to get another person to pay is third_party
+        terms = [f"{tag}:{term}" for tag, term in user_terms if tag in tags or tag == CONTEXT_TAG]
+        terms += [f"collection:{t}" for t in self.model_.reasons(rows, values, 0)]
+        for tag in tags:
+            terms += [f"{tag}:{t}" for t in self.model_.reasons(rows, values, 1 + TAGS.index(tag))]
+        return ("collection", _JOIN.join(tags), _JOIN.join(dict.fromkeys(terms)), score)
+
+    # ------------------------------------------------------------------ tokens and lexicon terms
+    def _tokens(self, text: str) -> list[str]:
+        """jieba tokens of the whole text; the pieces between Han/alphanumeric runs are kept as tokens."""
+        tokens: list[str] = []
+        position = 0
+        for block in _JIEBA_BLOCK.finditer(text):
+            if block.start() > position:
+                tokens.append(text[position:block.start()])
+            tokens.extend(self._cut_block(block.group()))
+            position = block.end()
+        if position < len(text):
+            tokens.append(text[position:])
+        return tokens
+
+    def _cut_block(self, block: str) -> tuple[str, ...]:
+        cut = self._block_tokens.get(block)
+        if cut is None:
+            if len(self._block_tokens) > 200_000:
+                self._block_tokens.clear()
+            tokenizer = self._jieba()
+            jieba_dict.ensure(tokenizer, block)  # jieba looks up pieces of the block only
+            cut = self._block_tokens[block] = tuple(tokenizer.cut(block, HMM=False))
+        return cut
+
+    def _lexicon_terms(self, text: str) -> list[tuple[str, str, float, int]]:
+        """(tag, term, weight, start) of the packaged lexicon terms in `text`, homophones included."""
+        hits = self.matcher_.candidates(text)
+        for start, end, term in self.homophones_.find(text):
+            if text[start:end] in self.matcher_.literal:
+                continue  # a term of its own (拖欠 is not a homophone of 他欠)
+            for entry in self.matcher_.literal[term]:
+                hits.append(_Hit(start, end, entry, ((start, end),)))
+        return [(h.entry.tag, h.entry.term, h.entry.weight, h.start) for h in self._kept(text, hits)]
+
+    def _kept(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """Hits on jieba word boundaries, not inside a longer hit, once per (term, tag)."""
+        if not hits:
+            return hits
+        hits = _drop_covered(self._on_word_boundaries(text, hits))
         seen: set[tuple[str, str]] = set()
         kept: list[_Hit] = []
         for hit in sorted(hits, key=lambda h: (h.start, h.start - h.end)):
@@ -182,42 +308,7 @@ class KeywordClassifier:
             if key not in seen:
                 seen.add(key)
                 kept.append(hit)
-        tag_score = {tag: 0.0 for tag in TAGS}
-        context, other = 0.0, 0.0
-        for hit in kept:
-            if hit.entry.tag == CONTEXT_TAG:
-                context = max(context, hit.entry.weight)
-            elif hit.entry.tag == NONE_TAG:
-                other += hit.entry.weight
-            else:
-                tag_score[hit.entry.tag] += hit.entry.weight
-        score = round(sum(tag_score.values()) + context + other, 3)
-        tags = [t for t in TAGS if tag_score[t] >= self.tag_threshold]
-        is_collection = bool(tags) and score >= self.threshold
-        if not is_collection:
-            tags = []
-        elif "third_party" in tags and "reminder" in tags:
-            tags.remove("reminder")  # pressing someone to get another person to pay is third_party
-        shown = set(tags) | {CONTEXT_TAG} if is_collection else set(TAGS) | {CONTEXT_TAG}
-        terms = [f"{h.entry.tag}:{text[h.start:h.end]}" for h in kept
-                 if h.entry.tag in shown and h.entry.weight > 0]
-        return ("collection" if is_collection else "other", _JOIN.join(tags), _JOIN.join(terms), score)
-
-    def _candidates(self, text: str) -> list[_Hit]:
-        hits: list[_Hit] = []
-        if not len(self.automaton_):
-            return hits
-        gaps: set[int] = set()
-        for end, (length, entries, triggers) in self.automaton_.iter(text):
-            start = end + 1 - length
-            for entry in entries:
-                hits.append(_Hit(start, end + 1, entry, ((start, end + 1),)))
-            gaps.update(triggers)
-        for index in sorted(gaps):
-            entry, regex = self.gaps_[index]
-            for m in regex.finditer(text):
-                hits.append(_Hit(m.start(), m.end(), entry, (m.span(1), m.span(2))))
-        return hits
+        return kept
 
     def _on_word_boundaries(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """Keep hits whose every stretch starts and ends between two jieba words.
@@ -233,25 +324,37 @@ class KeywordClassifier:
             inside = [p for p in points if start < p < end]
             if not inside:
                 continue
-            cuts = self._block_cuts.get(block.group())
-            if cuts is None:
-                cuts = self._cut_offsets(block.group())
+            offsets, position = set(), 0
+            for word in self._cut_block(block.group()):
+                position += len(word)
+                offsets.add(position)
             inner_all.update(inside)
-            inner_ok.update(p for p in inside if p - start in cuts)
+            inner_ok.update(p for p in inside if p - start in offsets)
         bad = inner_all - inner_ok
         return [h for h in hits if not any(p in bad for seg in h.segments for p in seg)]
 
-    def _cut_offsets(self, block: str) -> frozenset[int]:
-        if len(self._block_cuts) > 200_000:
-            self._block_cuts.clear()
-        offsets, position = set(), 0
-        tokenizer = self._jieba()
-        jieba_dict.ensure(tokenizer, block)  # jieba looks up pieces of the block only
-        for word in tokenizer.cut(block, HMM=False):
-            position += len(word)
-            offsets.add(position)
-        cuts = self._block_cuts[block] = frozenset(offsets)
-        return cuts
+
+_MODELS: dict[tuple, Model] = {}
+_SPELLINGS: dict[int, Spellings] = {}
+
+
+def _spellings(model: Model) -> Spellings:
+    """The spelling automaton of a loaded model, built once per process."""
+    if id(model) not in _SPELLINGS:
+        _SPELLINGS[id(model)] = Spellings(model.meta.get("spellings", {}))
+    return _SPELLINGS[id(model)]
+
+
+def _load_model(path: Path | None) -> Model:
+    """One loaded model per file version per process (classifiers share it; it is never changed)."""
+    try:
+        stat = (path or default_model_path()).stat()
+        key = (path, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (path, None, None)  # load_model reports it
+    if key not in _MODELS:
+        _MODELS[key] = load_model(path)
+    return _MODELS[key]
 
 
 def _drop_covered(hits: list[_Hit]) -> list[_Hit]:

@@ -1,8 +1,8 @@
 """Score a classifier on a labelled TSV (`text`, `is_collection`, `tags`; optional `sender`).
 
-Reports precision / recall / F1 for the collection category, F1 per tag and their macro average
-(over tags that occur in the labels or the predictions; skipped when the file labels no tags), and
-lists every error so a person can judge each one.
+Reports precision / recall / F1 and the confusion counts for the collection category, the same per tag
+and the tags' macro-F1 (over tags that occur in the labels or the predictions; skipped when the file
+labels no tags), and lists every error (a miss, a false alarm, wrong tags) so a person can judge each one.
 """
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class EvalReport:
     collection: Scores
     tags: dict[str, Scores]  # empty when the file labels no tags
     errors: list[str] = field(default_factory=list)
+    true_negatives: int = 0
 
     @property
     def false_positives(self) -> int:
@@ -53,20 +54,26 @@ class EvalReport:
     def macro_f1(self) -> float | None:
         return sum(s.f1 for s in self.tags.values()) / len(self.tags) if self.tags else None
 
-    def format(self) -> str:
+    def format(self, errors: bool = True) -> str:
+        """The figures; with `errors`, every miss, false alarm and wrong tag set as well."""
         c = self.collection
+        negatives = c.fp + self.true_negatives
         lines = [f"{self.path}: {self.rows} messages",
                  f"collection  precision {c.precision:.3f}  recall {c.recall:.3f}  F1 {c.f1:.3f}"
-                 f"  (tp {c.tp}, fp {c.fp}, fn {c.fn})"]
+                 f"  (tp {c.tp}, fp {c.fp}, fn {c.fn}, tn {self.true_negatives})",
+                 f"false positives: {c.fp} of {negatives} non-collection messages"
+                 f" ({c.fp / negatives if negatives else 0.0:.1%})"]
         if self.tags:
             lines.append("tags:")
             for tag, s in self.tags.items():
-                lines.append(f"  {tag:<14} F1 {s.f1:.3f}  (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+                lines.append(f"  {tag:<14} precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}"
+                             f"  (tp {s.tp}, fp {s.fp}, fn {s.fn})")
             lines.append(f"tag macro-F1 {self.macro_f1:.3f}")
         else:
             lines.append("tags: not labelled in this file")
         lines.append(f"errors: {len(self.errors)}")
-        lines.extend(f"  {e}" for e in self.errors)
+        if errors:
+            lines.extend(f"  {e}" for e in self.errors)
         return "\n".join(lines)
 
 
@@ -124,4 +131,5 @@ def evaluate_file(path: str | Path, classifier: KeywordClassifier | None = None)
         elif labelled and gold_c[i] and gold_t[i] != pred_t[i]:
             errors.append(f"line {line} tags {','.join(sorted(pred_t[i])) or '-'} "
                           f"expected {','.join(sorted(gold_t[i])) or '-'}: {text}  [{matched}]")
-    return EvalReport(path, len(rows), collection, tags, errors)
+    true_negatives = sum(not g and not p for g, p in zip(gold_c, pred_c))
+    return EvalReport(path, len(rows), collection, tags, errors, true_negatives)

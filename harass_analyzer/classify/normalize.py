@@ -13,7 +13,7 @@ import re
 import unicodedata
 from itertools import product
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import opencc
 import pyarrow as pa
@@ -97,7 +97,7 @@ _IS_CJK = re.compile(f"[{CJK}]")
 # A run of non-word characters (or "_") between two word characters.
 _GAP_RUN = re.compile(r"(?<=[^\W_])(?:[^\w]|_)+(?=[^\W_])")
 # Clause punctuation (after NFKC) that is kept: it separates sentences, it does not hide words.
-_KEEP = set(",!?;:。、()[]【】《》「」『』\n")
+_KEEP = set(",!?;:。、()[]【】《》「」『』“”\"\n")
 # A character that a gap run could lose; most texts have none (only clause punctuation between words).
 _STRIPPABLE = re.compile(f"[^\\w{re.escape(''.join(sorted(_KEEP)))}]|_")
 _LETTERS = re.compile(r"[a-z]")
@@ -118,11 +118,38 @@ def _strip_between_cjk(text: str) -> str:
     return _GAP_RUN.sub(repl, text)
 
 
-class Normalizer:
-    """NFKC → lower case → Traditional→Simplified → strip separators → pinyin/abbreviation variants."""
+# Look-alike characters written instead of common ones (after NFKC and lower case): variant forms of 你,
+# Cyrillic and Greek letters that look Latin.
+CONFUSABLES = str.maketrans({
+    "伱": "你", "妳": "你", "祢": "你", "沵": "你", "鉨": "你", "銭": "钱", "欵": "款", "芡": "欠", "濑": "赖",
+    "籁": "赖", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "к": "k",
+    "м": "m", "н": "h", "т": "t", "в": "b", "ѕ": "s", "ј": "j", "ο": "o", "α": "a", "ν": "v", "κ": "k",
+    "ρ": "p", "τ": "t", "χ": "x", "ι": "i",
+})
+# Every character of a word wrapped in brackets: "【逾】【期】", "(催)(收)" (two or more in a row).
+_WRAPPED = re.compile(r"(?:[\[(【〔「『<《{]\s*[^\W_]\s*[\])】〕」』>》}]){2,}")
+_WRAPPED_CHAR = re.compile(r"[^\W_]")
+# Single Latin letters spaced apart: "c s", "y.u.q.i", "t-x-l".
+_SPACED_LATIN = re.compile(r"(?<![a-z])[a-z](?:[\s.\-_*·/]{1,2}[a-z](?![a-z])){1,}")
 
-    def __init__(self, variant_files: list[Path]) -> None:
+
+def _unwrap(text: str) -> str:
+    if not _WRAPPED.search(text):
+        return text
+    return _WRAPPED.sub(lambda m: "".join(_WRAPPED_CHAR.findall(m.group(0))), text)
+
+
+def _join_letters(text: str) -> str:
+    return _SPACED_LATIN.sub(lambda m: re.sub(r"[^a-z]", "", m.group(0)), text)
+
+
+class Normalizer:
+    """NFKC → lower case → look-alikes → bracket wrappers → Traditional→Simplified → spaced letters joined →
+    strip separators → pinyin/abbreviation variants."""
+
+    def __init__(self, variant_files: list[Path], spellings: Callable[[str], str] | None = None) -> None:
         self._t2s = opencc.OpenCC("t2s")
+        self._spellings = spellings  # pinyin spellings of every lexicon term (homophones.Spellings.replace)
         replacements: dict[str, str] = {}
         abbreviations: dict[str, str] = {}
         for path in variant_files:
@@ -134,14 +161,19 @@ class Normalizer:
         self._abbr_rx = _compile(abbreviations, f"(?<=[{CJK}])(?:{{alt}})(?![a-z])|(?<![a-z])(?:{{alt}})(?=[{CJK}])")
 
     def normalize(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text).lower()
-        text = self._t2s.convert(text)
+        text = unicodedata.normalize("NFKC", text).lower().translate(CONFUSABLES)
+        text = self._t2s.convert(_unwrap(text))
+        has_letters = _LETTERS.search(text) is not None
+        if has_letters:
+            text = _join_letters(text)
         text = _DIGIT_RUNS.sub("0", _strip_between_cjk(text))
-        if _LETTERS.search(text):
+        if has_letters:
             if self._variant_rx is not None:
                 text = self._variant_rx.sub(lambda m: self._replacements[m.group(0)], text)
             if self._abbr_rx is not None:
                 text = self._abbr_rx.sub(lambda m: self._abbreviations[m.group(0)], text)
+            if self._spellings is not None:
+                text = self._spellings(text)
         return text
 
 

@@ -48,7 +48,8 @@ TEXT = {
         "method": "方法与局限",
         "m_tz": "时区：{tz}。所有时间为当地时间，“一天”指当地自然日。",
         "m_profile_na": "规则配置：不可用（未运行规则检查）。夜间按 GB/T 45251—2025 的 22:00–08:00 统计。",
-        "m_classifier": "催收短信由本工具的关键词分类器判定（events.csv 的 category、tags、matched_terms 列），"
+        "m_classifier": "催收短信由本工具的分类器（在合成语料上训练的模型，结合关键词）判定"
+                        "（events.csv 的 category、tags、matched_terms 列），"
                         "可能误判，请核对原文。来电无法判断内容：催收方号码的来电全部计入。",
         "m_grouped": "号码归并：依据短信签名、回拨号码、合同号等把轮换号码归为同一催收方（entities.csv 列出依据）。",
         "m_incoming": "只统计呼入来电和已接收的短信；草稿、发送失败的短信保留在 events.csv 但不计数。",
@@ -105,7 +106,8 @@ TEXT = {
         "m_tz": "Timezone: {tz}. All times are local; a \"day\" is a local calendar day.",
         "m_profile_na": "Rule profile: not available (rule checks did not run). Night means 22:00–08:00 "
                         "(GB/T 45251-2025).",
-        "m_classifier": "Collection messages are found by this tool's keyword classifier (events.csv columns "
+        "m_classifier": "Collection messages are found by this tool's classifier (a model trained on a synthetic "
+                        "corpus, with keywords; events.csv columns "
                         "category, tags, matched_terms) and can be wrong; check the text. Calls have no content: "
                         "every call from a collector's number counts.",
         "m_grouped": "Grouping: rotating numbers join one collector by SMS signature, callback number, contract "

@@ -33,14 +33,14 @@ def test_expand_alternatives():
 
 
 def test_user_lexicon_changes_result(tmp_path):
-    text = "你的白条记得处理一下，别让我们去找贵司财务"
+    text = "老板让我提醒你把材料交给财务"
     assert predict_one(KeywordClassifier().fit(), text)["category"] == "other"
     extra = tmp_path / "mine.txt"
-    extra.write_text("# my own terms\n找贵司财务  exposure  2.0\n白条  debt  0.5\n", encoding="utf-8")
+    extra.write_text("# my own terms\n交给财务  exposure  2.0\n材料  debt  0.5\n", encoding="utf-8")
     result = predict_one(KeywordClassifier(lexicon_files=[extra]).fit(), text)
     assert result["category"] == "collection"
-    assert result["tags"] == {"exposure"}
-    assert "exposure:找贵司财务" in result["terms"]
+    assert "exposure" in result["tags"]
+    assert "exposure:交给财务" in result["terms"]
 
 
 def test_user_lexicon_can_switch_a_term_off(tmp_path):
@@ -54,8 +54,10 @@ def test_user_lexicon_can_switch_a_term_off(tmp_path):
 def test_user_lexicon_in_traditional_characters(tmp_path):
     extra = tmp_path / "trad.txt"
     extra.write_text("討債公司來電  visit_threat  3\n", encoding="utf-8")
+    assert "visit_threat" not in predict_one(KeywordClassifier().fit(), "讨债公司来电了")["tags"]
     result = predict_one(KeywordClassifier(lexicon_files=[extra]).fit(), "讨债公司来电了")
-    assert result["tags"] == {"visit_threat"}
+    assert result["category"] == "collection" and "visit_threat" in result["tags"]
+    assert "visit_threat:讨债公司来电" in result["terms"]
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -1,0 +1,93 @@
+"""The learned weights of the classifier: one logistic decision for `collection` and one per tag.
+
+Fitted at development time by scripts/train_classifier.py on data/classifier/corpus.tsv and stored as
+classify/model.npz: the feature names (readable, see features.py), a weight matrix (feature × decision),
+the biases, and a JSON block (thresholds, pinyin tables, how it was trained). Scoring is a sum of the
+weights of the features present: numpy alone.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError
+from .features import readable
+from .lexicon import TAGS
+
+DECISIONS = ("collection", *TAGS)
+# Function words and single characters explain nothing to a reader, whatever their weight.
+_FUNCTION = set("的了你您他她它我们是在吗吧呢啊和与及其这那个就也都又把被给对已请")
+MODEL_FILE = "model.npz"
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("harass_analyzer.classify") / MODEL_FILE))
+
+
+@dataclass
+class Model:
+    features: list[str]
+    weights: np.ndarray  # float32, (len(features), len(DECISIONS))
+    bias: np.ndarray  # float32, (len(DECISIONS),)
+    meta: dict
+
+    def __post_init__(self) -> None:
+        self.index = {name: i for i, name in enumerate(self.features)}
+
+    @property
+    def threshold(self) -> float:
+        return float(self.meta.get("threshold", 0.0))
+
+    @property
+    def tag_thresholds(self) -> np.ndarray:
+        """Per tag, the logit it needs (chosen by cross-validation at training)."""
+        return np.asarray(self.meta.get("tag_thresholds", [0.0] * len(TAGS)), dtype=np.float32)
+
+    def logits(self, found: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(logit per decision, the model's feature rows present, their values)."""
+        rows = np.fromiter((self.index[f] for f in found if f in self.index), dtype=np.intp)
+        values = np.fromiter((found[f] for f in found if f in self.index), dtype=np.float32, count=len(rows))
+        return self.bias + values @ self.weights[rows], rows, values
+
+    def reasons(self, rows: np.ndarray, values: np.ndarray, decision: int, limit: int = 3) -> list[str]:
+        """The readable features that pushed `decision` up most (t: lexicon sums are shown by their terms)."""
+        contribution = values * self.weights[rows, decision]
+        order = [i for i in np.argsort(-contribution, kind="stable") if contribution[i] > 0]
+        names = [self.features[rows[i]] for i in order]
+        shown: list[str] = []
+        # Words and lexicon terms first; character n-grams only where no word explains as much
+        for name in [n for n in names if not n.startswith("c:")] + [n for n in names if n.startswith("c:")]:
+            if len(shown) >= limit:
+                break
+            if name.startswith(("p:", "t:", "tq:", "x:", "k:")):
+                continue
+            text = readable(name)
+            if len(text) < 2 or set(text) <= _FUNCTION or any(text in s for s in shown):
+                continue
+            shown = [s for s in shown if s not in text] + [text]
+        return shown
+
+    def save(self, path: Path) -> None:
+        names = "\n".join(self.features).encode("utf-8")
+        meta = json.dumps(self.meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        np.savez_compressed(path, features=np.frombuffer(names, dtype=np.uint8),
+                            weights=self.weights.astype(np.float32), bias=self.bias.astype(np.float32),
+                            meta=np.frombuffer(meta, dtype=np.uint8))
+
+
+def load_model(path: Path | None = None) -> Model:
+    path = path or default_model_path()
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            names = data["features"].tobytes().decode("utf-8")
+            features = names.split("\n") if names else []
+            model = Model(features, data["weights"], data["bias"], json.loads(data["meta"].tobytes().decode("utf-8")))
+    except (OSError, KeyError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read the classifier model ({exc})") from exc
+    if model.weights.shape != (len(features), len(DECISIONS)):
+        raise ConfigError(f"{path}: classifier model has the wrong shape {model.weights.shape}")
+    return model
