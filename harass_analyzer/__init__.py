@@ -3,6 +3,7 @@
 Public API (the CLI and notebooks use the same functions):
     load_events(paths, tz=...)  -> LoadResult (events DataFrame, issues, inputs)
     analyze(paths, out, tz=...) -> BundleSummary (writes the evidence bundle)
+    batch(paths, out, ...)      -> BatchResult (many phones on dask; the collectors across cases)
 """
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ def __getattr__(name: str):  # lazy: `import harass_analyzer` stays cheap for th
     if name in ("analyze", "BundleSummary"):
         from . import api
         return getattr(api, name)
+    if name == "batch":
+        from .batch import batch
+        return batch
     raise AttributeError(name)
 
 
-__all__ = ["__version__", "analyze", "load_events"]
+__all__ = ["__version__", "analyze", "batch", "load_events"]

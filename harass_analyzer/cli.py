@@ -171,6 +171,71 @@ def _suspects_note(summary) -> str:
 
 
 @app.command()
+def batch(
+    cases: list[Path] = typer.Argument(..., help="One phone's export folder (or file) per case."),
+    out: Path = typer.Option(..., "-o", "--out", help="Folder for cases/<case>/ bundles and cross_case/."),
+    tz: str = typer.Option("Asia/Shanghai", "--tz", help="Default time zone of the phones' owners."),
+    role: str = typer.Option("debtor", "--role", help="Default role: debtor or contact."),
+    stop_date: Optional[str] = typer.Option(None, "--stop-date", help="Default YYYY-MM-DD stop request."),
+    entities: Optional[Path] = typer.Option(None, "--entities", help="CSV number,entity for every case."),
+    cases_csv: Optional[Path] = typer.Option(None, "--cases-csv", help="CSV case,role,tz,stop_date,labels: "
+                                             "per-case options (empty cells keep the defaults)."),
+    rules: str = typer.Option("cn", "--rules", help="Rule profile: cn, us, au, in, or a JSON rule-pack file."),
+    lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Extra classifier lexicon file."),
+    column_map: Optional[str] = typer.Option(None, "--map", help="CSV/Excel column mapping (as for analyze)."),
+    lang: str = typer.Option("zh", "--lang", help="Language of the reports and charts: zh or en."),
+    redact: bool = typer.Option(False, "--redact", help="Redact every bundle (as analyze --redact) and name "
+                                "cases case_001 … in the cross-case outputs."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Address of a running dask scheduler "
+                                            "(default: a local cluster, one worker process per core)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes of the local cluster."),
+    resume: bool = typer.Option(False, "--resume", help="Keep the cases whose bundle in OUT still verifies."),
+    force: bool = typer.Option(False, "--force", help="Replace an earlier batch in OUT."),
+) -> None:
+    """Analyse many phones: each case's bundle in OUT/cases/, the collectors seen across cases in OUT/cross_case/."""
+    import logging
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import make_cases, run_batch
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # process policy: the scheduler's chatter stays out
+    if lang not in ("zh", "en"):
+        fail(f"--lang {lang!r}: use zh or en")
+    mapping = guarded(lambda: parse_map(column_map))
+    plan = guarded(lambda: make_cases([str(c) for c in cases], role=role, tz=tz, stop_date=stop_date,
+                                      entities_file=str(entities) if entities else None, cases_csv=cases_csv))
+    console = Console(stderr=True)
+    with Progress(TextColumn("cases"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("", total=len(plan))
+        failed = [0]
+
+        def progress(result: dict) -> None:
+            failed[0] += result["status"] == "failed"
+            bar.update(task, advance=1, description=f"{failed[0]} failed, last: {result['case']}")
+
+        def run():
+            try:
+                return run_batch(plan, out, rules=rules, lexicon=lexicon, lang=lang, redact=redact,
+                                 column_map=mapping, tz=tz, scheduler=scheduler, workers=workers, resume=resume,
+                                 force=force, progress=progress)
+            except KeyboardInterrupt:
+                return None
+
+        result = guarded(run)
+    if result is None:
+        fail(f"interrupted; the cases finished are kept in {out / 'cases'}, no partial case is left "
+             "(run again with --resume)", 130)
+    done = sum(r["status"] != "failed" for r in result.runs)
+    resumed = sum(r["status"] == "resumed" for r in result.runs)
+    typer.echo(f"wrote {out}: {done} case(s) analysed ({resumed} kept from before), {len(result.issues)} failed "
+               f"(see batch_issues.csv), {int(result.collectors['level'].eq('entity').sum())} collector(s) "
+               "across cases (see cross_case/collectors.csv)")
+
+
+@app.command()
 def formats() -> None:
     """List the export formats this tool can import."""
     from .importers import IMPORTERS

@@ -192,6 +192,101 @@ def write_export(out_dir: Path, sizes: Sizes = Sizes(), seed: int = 7) -> list[P
         fh.write("</calls>\n")
     return [sms_path, calls_path]
 
+# Many phones (batch): a pool of invented lenders and agencies. Each phone is reached by a few of them, the
+# popular ones by most phones; 恒信资产 works for two lenders and its numbers carry both signatures, so the
+# cross-case table has shared numbers to join on.
+POOL = [
+    ("速借金融", ["13912340001", "17012340003", "10691234560001"], 9),
+    ("易贷花", ["18612340011", "95011"], 7),
+    ("鑫融资产管理", ["15812340021", "0755-86001234"], 5),
+    ("闪借宝", ["13312340031", "13312340032"], 4),
+    ("好分期", ["17712340041", "4001234567"], 3),
+    ("快银钱包", ["19912340051", "13312340032"], 2),  # shares a number with 闪借宝 (one agency dials for both)
+    ("恒信资产", ["15012340061", "02161234567"], 2),
+    ("米粒贷", ["18912340071"], 1),
+]
+
+
+def phone_collectors(rng: random.Random, most: int = 3) -> list[tuple[str, list[str]]]:
+    """1..most distinct collectors from POOL, the popular ones more often (weights in POOL)."""
+    names, chosen = [c[0] for c in POOL], []
+    weights = [c[2] for c in POOL]
+    for _ in range(rng.randrange(1, most + 1)):
+        pick = rng.choices(range(len(POOL)), weights=weights)[0]
+        if names[pick] not in [c[0] for c in chosen]:
+            chosen.append((POOL[pick][0], POOL[pick][1]))
+    return chosen
+
+
+def _phone_sms(rng: random.Random, n: int, collectors: list, start: datetime, days: int) -> Iterator[tuple[int, str]]:
+    for _ in range(n):
+        if rng.random() < 0.7:
+            org, numbers = rng.choice(collectors)
+            address = rng.choice(numbers)
+            body = rng.choice(COLLECTION_TEMPLATES).format(
+                org=org, name=_name(rng), days=rng.randrange(3, 120), amount=rng.randrange(500, 50000),
+                hour=rng.randrange(12, 23), callback=rng.choice(numbers))
+            night, kind = 0.25, 1
+        else:
+            address, template = rng.choice(ORDINARY)
+            body = template.format(tail=rng.randrange(1000, 9999), amount=rng.randrange(100, 9000),
+                                   due=f"4月{rng.randrange(1, 28)}日", code=rng.randrange(100000, 999999))
+            body, night = body.replace("&#55357;&#56842;", "\U0001F60A"), 0.05
+            kind = 1 if rng.random() < 0.8 or address.startswith(("95", "106")) else 2
+        ts = _moment(rng, start, days, night)
+        yield ts, (f'  <sms protocol="0" address="{_esc(address)}" date="{ts}" type="{kind}" subject="null" '
+                   f'body="{_esc(body)}" toa="null" sc_toa="null" service_center="null" read="1" status="-1" '
+                   f'locked="0" date_sent="{ts if kind == 1 else 0}" sub_id="1"{_contact(address)} />\n')
+
+
+def _phone_calls(rng: random.Random, n: int, collectors: list, start: datetime, days: int) -> Iterator[tuple[int, str]]:
+    for _ in range(n):
+        if rng.random() < 0.8:
+            number = rng.choice([x for x in rng.choice(collectors)[1] if not x.startswith("1069")])
+            ctype, night = rng.choices([1, 3, 5, 6], weights=[2, 5, 3, 1])[0], 0.3
+        else:
+            number, ctype, night = rng.choice(FRIENDS), rng.choice([1, 2]), 0.05
+        ts = _moment(rng, start, days, night)
+        duration = rng.randrange(5, 300) if ctype in (1, 2) else 0
+        yield ts, (f'  <call number="{_esc(number)}" duration="{duration}" date="{ts}" type="{ctype}" '
+                   f'presentation="1" subscription_id="1"{_contact(number)} />\n')
+
+
+def _moment(rng: random.Random, start: datetime, days: int, night_share: float) -> int:
+    day = start + timedelta(days=rng.randrange(days))
+    hour = rng.choice([22, 23, 0, 1, 6, 7]) if rng.random() < night_share else rng.randrange(8, 22)
+    return int(day.replace(hour=hour, minute=rng.randrange(60), second=rng.randrange(60)).timestamp() * 1000)
+
+
+def write_phone(out_dir: Path, collectors: list, events: int = 1000, seed: int = 7,
+                start: datetime = START, days: int = DAYS) -> list[Path]:
+    """One phone's SMS B&R export (sms-*.xml, calls-*.xml), ~`events` records, contacted by `collectors`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    messages = sorted(_phone_sms(rng, events * 3 // 5, collectors, start, days))
+    calls = sorted(_phone_calls(rng, events - len(messages), collectors, start, days))
+    header = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<!--Synthetic sample, harass-analyzer-->\n"
+    paths = [out_dir / "sms-20260412120000.xml", out_dir / "calls-20260412120000.xml"]
+    for path, root, lines in ((paths[0], "smses", messages), (paths[1], "calls", calls)):
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(header + f'<{root} count="{len(lines)}">\n')
+            fh.writelines(line for _, line in lines)
+            fh.write(f"</{root}>\n")
+    return paths
+
+
+def write_many_phones(out_dir: Path, phones: int = 20, events: int = 1000, seed: int = 11) -> list[Path]:
+    """`phones` synthetic phones (out_dir/phone_001 …), each reached by 1–3 collectors of POOL over its own
+    40 days in 2026; returns the phone folders. Deterministic for a seed."""
+    rng = random.Random(seed)
+    folders = []
+    for i in range(1, phones + 1):
+        folder = out_dir / f"phone_{i:03d}"
+        start = START + timedelta(days=rng.randrange(0, 120))
+        write_phone(folder, phone_collectors(rng), events, seed=rng.randrange(1 << 30), start=start)
+        folders.append(folder)
+    return folders
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
