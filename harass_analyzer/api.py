@@ -18,6 +18,7 @@ from .analysis.senders import sender_summary
 from .errors import OutOfSpace, printable
 from .outpath import check_output
 from .pipeline import LoadResult, load_events
+from .errors import ConfigError
 from .report import archive, bundle
 from .schema import ISSUE_COLUMNS
 
@@ -41,6 +42,7 @@ class Options:
     region: str = "CN"  # ISO 3166 country for numbers written without a country code
     redact: bool = False
     zip: bool = False
+    copy_recordings: bool = False  # call recordings copied into the bundle (recordings/), never by default
     numbers_file: Path | None = None  # --numbers: number,label[,entity] (analysis.labels)
     role_given: bool = False  # the user chose --role: no third-party hint
 
@@ -59,6 +61,7 @@ class Analysis:
     entities: pd.DataFrame | None = None
     violations: pd.DataFrame | None = None
     profile: object | None = None
+    recordings: pd.DataFrame | None = None  # one row per call recording input (analysis/recordings.py)
     suspects: object | None = None  # analysis.call_patterns.Suspects
     personal_excluded: int = 0  # events of numbers labelled personal, left out
     role_hint: dict | None = None  # analysis.role_hint: the texts say the owner is a third party
@@ -165,6 +168,7 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     return Analysis(events=events, senders=senders, issues=issues_table(result),
                     inputs=input_entries(result), tz=options.tz, duplicates_merged=result.duplicates_merged,
                     options=options, entities=entities, violations=violations, profile=profile,
+                    recordings=result.recordings,
                     suspects=suspects, personal_excluded=personal,
                     role_hint=role_hint(events, options.role, options.role_given))
 
@@ -176,6 +180,9 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     from .report.outputs import EventsCsv, write_outputs
 
     options = options or Options(tz=tz, column_map=column_map or {})
+    if options.copy_recordings and options.redact:
+        raise ConfigError("--copy-recordings cannot be combined with --redact: voices in a recording cannot be "
+                          "masked; share the redacted bundle without the audio")
     out = Path(out)
     paths = list(paths)
     if options.zip:
@@ -189,6 +196,9 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
     try:
         analysis = run_analysis(paths, options, progress,
                                 events_ready=None if options.redact else events_csv.start, skip=[out, staging])
+        if options.copy_recordings and analysis.recordings is not None:
+            from .analysis.recordings import copy_recordings
+            analysis.recordings = copy_recordings(analysis.recordings, staging)
         write_outputs(staging, analysis, events_csv)
         from .report.facts import run_options
 

@@ -99,6 +99,9 @@ def analyze(
     redact: bool = typer.Option(False, "--redact", help="Mask third-party numbers and names in every output "
                                 "(for sharing; collectors' numbers stay)."),
     make_zip: bool = typer.Option(False, "--zip", help="Also write the bundle as one zip, OUT.zip."),
+    copy_recordings: bool = typer.Option(False, "--copy-recordings", help="Copy the call recordings found among "
+                                         "INPUTS into the bundle (recordings/); by default they are only hashed "
+                                         "and linked."),
     region: str = typer.Option("CN", "--region", help="Country (ISO 3166 code: CN, HK, US, TH …) of numbers "
                                "written without a country code; a record's own country comes first."),
 ) -> None:
@@ -142,7 +145,8 @@ def analyze(
 
         options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
                           entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip,
-                          numbers_file=numbers, role_given=role_given, region=region.upper())
+                          numbers_file=numbers, role_given=role_given, region=region.upper(),
+                          copy_recordings=copy_recordings)
         try:
             summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
         finally:
@@ -240,6 +244,8 @@ def formats() -> None:
 
     for imp in IMPORTERS:
         typer.echo(f"{imp.NAME:20} {imp.DESCRIPTION}")
+        for dialect in getattr(imp, "DIALECTS", ()):  # layouts one importer reads (vMessage, recording names)
+            typer.echo(f"{'':20}   - {dialect}")
 
 
 @app.command()

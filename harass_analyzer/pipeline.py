@@ -51,6 +51,7 @@ class LoadResult:
     inputs: list[InputRecord]
     tz: str
     duplicates_merged: int = 0
+    recordings: pd.DataFrame | None = None  # call recordings among the inputs (analysis/recordings.py)
 
 
 def sha256_file(path: Path) -> str:
@@ -359,9 +360,24 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         for _, _, handle in pending:
             handle.cancel()
     events = events.drop(columns=["_input", "_raw_row"])
+    events, recordings = _link_recordings(found, events, issues, tz, region)
     hashed.result()  # re-raises a change of an input during the run
     return LoadResult(events=events, issues=issues.issues, inputs=inputs, tz=tz,
-                      duplicates_merged=int(merged.sum()))
+                      duplicates_merged=int(merged.sum()), recordings=recordings)
+
+
+def _link_recordings(found: list[tuple[Path, Importer]], events: pd.DataFrame, issues: IssueLog, tz: str,
+                     region: str):
+    """Call recordings among the inputs (not events) linked to their calls: analysis/recordings.py."""
+    from .analysis.recordings import link_recordings, read_recordings
+    from .importers.recordings import NAME as RECORDING
+
+    infos = read_recordings([(path, str(path)) for path, imp in found if imp.NAME == RECORDING])
+    for info in infos:
+        if info.problem:
+            issues.note(info.label, "audio", f"{info.problem}; the file is kept, hashed and listed in recordings.csv")
+    events, table = link_recordings(events, infos, tz, region)
+    return events, (table if infos else None)
 
 
 __all__ = ["InputRecord", "LoadResult", "discover", "load_events", "merge_duplicates", "sha256_file", "RAW_COLUMNS", "np"]

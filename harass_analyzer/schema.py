@@ -28,7 +28,8 @@ Optional raw columns (filled with defaults when an importer lacks them):
 
 Enriched columns (pipeline):
   event_id, counterpart (normalized), local_time (tz-aware datetime), timestamp (ISO 8601 string),
-  category, tags, matched_terms, score, entity, also_in (other sources holding the same event)
+  category, tags, matched_terms, score, entity, also_in (other sources holding the same event),
+  recording (the call recording linked to this call: its input path, analysis/recordings.py)
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ EVENT_COLUMNS = [
     "source_ref",
 ]
 # Appended after the contract columns.
-EXTRA_COLUMNS = ["entity", "source_format", "msg_status", "vendor_mark", "deleted", "also_in"]
+EXTRA_COLUMNS = ["entity", "source_format", "msg_status", "vendor_mark", "deleted", "also_in", "recording"]
 
 SENDER_COLUMNS = [
     "counterpart", "contact_name", "messages_in", "calls_in", "calls_answered", "calls_unanswered",

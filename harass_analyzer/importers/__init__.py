@@ -17,6 +17,7 @@ from .ios_backup import IosBackupImporter
 from .ios_calls import IosCallsImporter
 from .ios_sms import IosSmsImporter
 from .oppo_xml import OppoCallXmlImporter
+from .recordings import RecordingImporter
 from .superbackup_xml import SuperBackupXmlImporter
 from .tabular import TabularImporter
 from .vmessage import VMessageImporter
@@ -33,6 +34,7 @@ IMPORTERS: list[Importer] = [
     SuperBackupXmlImporter(),
     OppoCallXmlImporter(),
     VMessageImporter(),
+    RecordingImporter(),  # audio: recognised by content, linked to calls, not events
     TabularImporter(),  # last: its CSV sniff is the loosest
 ]
 

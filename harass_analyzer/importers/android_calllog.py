@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..android_codes import CALL_TYPES
 from .base import Importer, RawColumns, ReadContext
 from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
                           with_sidecars)
 
 NAME = "android_calllog"
-CALL_TYPES = {1: ("in", "answered"), 2: ("out", None), 3: ("in", "missed"), 4: ("in", "voicemail"),
-              5: ("in", "rejected"), 6: ("in", "blocked"), 7: ("in", "answered")}
 NOT_CONNECTED = {"missed", "rejected", "blocked"}
 CALL_TABLES = ("calls", "calls_tb")
 VIVO_NON_CALL_LOGTYPE = 300

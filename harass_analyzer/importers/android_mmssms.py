@@ -16,15 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..android_codes import MMS_BOXES, SMS_TYPES, SMS_VENDOR_MARKS
 from .base import Importer, RawColumns, ReadContext
 from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
                           with_sidecars)
 
 NAME = "android_mmssms"
-SMS_TYPES = {1: ("in", "received"), 2: ("out", "sent"), 3: ("out", "draft"), 4: ("out", "outbox"),
-             5: ("out", "failed"), 6: ("out", "queued"), 7: ("in", "received")}
-MMS_BOXES = {1: ("in", "received"), 2: ("out", "sent"), 3: ("out", "draft"), 4: ("out", "outbox"),
-             5: ("out", "failed")}
 MMS_REPORT_TYPES = {134: "delivery report", 135: "read report", 136: "read report"}
 ADDR_FROM, ADDR_TO, ADDR_CC, ADDR_BCC = 137, 151, 130, 129
 ADDR_PLACEHOLDER = "insert-address-token"
@@ -73,7 +70,7 @@ def _read_sms_table(conn: sqlite3.Connection, table: str, mark: str, threads: di
             continue
         t = _int(mtype, -1)
         direction, status = SMS_TYPES.get(t, ("in", "unknown"))
-        marks = [m for m in (mark, "lg:blocked" if t == 7 and table == "sms" else "",
+        marks = [m for m in (mark, SMS_VENDOR_MARKS.get(t, "") if table == "sms" else "",
                              f"xiaomi:blocked={block_type}" if _int(block_type) else "") if m]
         counterpart = address if address not in (None, "") else threads.get(_int(thread_id, -1), "")
         out.add("sms", direction, ts, str(counterpart or ""), ref, msg_status=status, body=str(body or ""),

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UnreadableSource
-from .android_mmssms import ADDR_BCC, ADDR_CC, ADDR_FROM, ADDR_PLACEHOLDER, ADDR_TO, MMS_BOXES, SMS_TYPES
+from ..android_codes import MMS_BOXES, SMS_TYPES
+from .android_mmssms import ADDR_BCC, ADDR_CC, ADDR_FROM, ADDR_PLACEHOLDER, ADDR_TO
 from .base import Importer, RawColumns, ReadContext
 
 NAME = "aosp_backup"

@@ -61,8 +61,10 @@ class IosBackupImporter(Importer):
         return (path / "Manifest.db").is_file() or (
             (path / "Manifest.plist").is_file() and (path / "Info.plist").is_file())
 
-    def _locate(self, folder: Path, ctx: ReadContext) -> dict[str, tuple[Path, dict[str, Path]]]:
-        """relativePath → (stored db file, {suffix: stored sidecar}) for the databases present."""
+    def _locate(self, folder: Path, ctx: ReadContext, absent: dict[str, str] | None = None,
+                ) -> dict[str, tuple[Path, dict[str, Path]]]:
+        """relativePath → (stored db file, {suffix: stored sidecar}) for the databases present; `absent`
+        gets relativePath → fileID for each file Manifest.db lists that the folder does not hold."""
         label = ctx.source_name or str(folder)
         if _is_encrypted(folder):
             raise UnreadableSource(f"{label} {ENCRYPTED_HELP}")
@@ -87,6 +89,8 @@ class IosBackupImporter(Importer):
         except Exception as exc:  # noqa: BLE001 - a Manifest.db without Files table is a damaged backup
             raise UnreadableSource(f"{label}: Manifest.db has no readable Files table ({exc})") from exc
         found: dict[str, tuple[Path, dict[str, Path]]] = {}
+        if absent is not None:
+            absent.update({rel: fid for rel, fid in ids.items() if self._stored(folder, fid) is None})
         for rel in wanted:
             stored = self._stored(folder, ids.get(rel) or file_id(HOME, rel))
             if stored is None:
@@ -112,10 +116,18 @@ class IosBackupImporter(Importer):
 
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         label = ctx.source_name or str(path)
-        found = self._locate(path, ctx)
-        if SMS_DB not in found:
+        absent: dict[str, str] = {}
+        found = self._locate(path, ctx, absent)
+        for rel, fid in sorted(absent.items()):
+            if any(rel == base + suffix and base in absent for base in absent for suffix in SIDECARS):
+                continue  # the database itself is gone: its -wal/-shm need no line of their own
+            lost = ("no messages imported" if rel == SMS_DB else "no calls imported from it" if rel in CALL_DBS
+                    else "rows only in this write-ahead log cannot be read")
+            ctx.issues.add(label, rel, f"listed in Manifest.db (fileID {fid}) but absent from the backup "
+                                       f"(no {fid[:2]}/{fid}); {lost}")
+        if SMS_DB not in found and SMS_DB not in absent:
             ctx.issues.add(label, SMS_DB, "backup holds no Messages database (sms.db); no messages imported")
-        if not any(rel in found for rel in CALL_DBS):
+        if not any(rel in found or rel in absent for rel in CALL_DBS):
             ctx.issues.add(label, CALL_DBS[0], "backup holds no call history; no calls imported")
         frames = []
         for rel, (stored, sidecars) in found.items():

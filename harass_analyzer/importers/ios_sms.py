@@ -9,6 +9,9 @@
   (`chat_message_join` → `chat.chat_identifier`, or the chat's handles for a group chat).
 * Reactions/tapbacks and group events (`item_type`/`associated_message_type` ≠ 0) are not messages:
   they are skipped and each one is listed in the issue log.
+* iOS ≤ 5 wrote another schema (ios_sms_legacy): table `message` with `address` and `flags`, `date` in
+  Unix seconds, no `handle` table; iOS 5 iMessage rows have `is_madrid`=1, the number in `madrid_handle`
+  and `date` in Apple-2001 seconds. Read by `read_legacy_messages`; rows only in the `-wal` are read too.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import UnreadableSource
 from ..timeconv import apple_to_ms
 from .base import Importer, RawColumns, ReadContext
 from .sqlite_util import (col_or, column_names, is_sqlite, open_readonly, sniff_tables, table_names,
@@ -108,6 +112,13 @@ def read_sms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCont
         ctx.issues.add(out.source_file, "message", "no message table in this sms.db")
         return
     cols = column_names(conn, "message")
+    if "handle" not in tables and "text" in cols and not {"address", "madrid_handle"} & cols:
+        ctx.issues.add(out.source_file, "message", "sms.db schema not recognised: table message has neither "
+                       "handle_id with a handle table (iOS 6+) nor address/flags (iOS ≤ 5); nothing imported")
+        return
+    if "handle" not in tables:
+        read_legacy_messages(conn, tables, cols, out, ctx)
+        return
     has_handle = "handle" in tables
     chat_peer, chat_mark = _chat_counterparts(conn, tables)
     select = ", ".join([
@@ -156,6 +167,58 @@ def read_sms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCont
                 vendor_mark=mark, country_hint=country if isinstance(country, str) and _as_text(handle) else "")
 
 
+LEGACY_OUT_FLAG, LEGACY_FAILED_FLAG = 0x1, 0x20  # iOS ≤ 5 `flags`: 2 received, 3 sent, 33/35 failed
+MADRID_FROM_ME = 0x4  # iOS 5 iMessage `madrid_flags`: 12289 (0x3001) received, 36869 (0x9005) sent
+APPLE_EPOCH_S = 978307200
+
+
+def _legacy_groups(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
+    if "group_member" not in tables or not {"group_id", "address"} <= column_names(conn, "group_member"):
+        return {}
+    members: dict[int, list[str]] = {}
+    for gid, address in conn.execute("SELECT group_id, address FROM group_member ORDER BY group_id, ROWID"):
+        if address and _as_text(address) not in members.setdefault(gid, []):
+            members[gid].append(_as_text(address))
+    return {gid: ";".join(people) for gid, people in members.items()}
+
+
+def read_legacy_messages(conn: sqlite3.Connection, tables: set[str], cols: set[str], out: RawColumns,
+                         ctx: ReadContext) -> None:
+    """iOS ≤ 5 `message` rows: SMS by `flags`, iOS 5 iMessage by `madrid_flags`; a group message's
+    counterparts from `group_member`. `date` is Unix seconds, or Apple-2001 seconds on iMessage rows
+    (a value below 978307200 cannot be a Unix time of an iPhone, so it is read as Apple time)."""
+    groups = _legacy_groups(conn, tables)
+    select = ", ".join(["ROWID", col_or(cols, "address"), col_or(cols, "date"), col_or(cols, "text"),
+                        col_or(cols, "flags", "0"), col_or(cols, "group_id", "0"), col_or(cols, "subject"),
+                        col_or(cols, "is_madrid", "0"), col_or(cols, "madrid_handle"),
+                        col_or(cols, "madrid_flags", "0"), col_or(cols, "madrid_error", "0")])
+    for rowid, address, date, text, flags, group_id, subject, madrid, handle, mflags, merror in conn.execute(
+            f"SELECT {select} FROM message ORDER BY ROWID"):
+        ref = f"message:ROWID={rowid}"
+        try:
+            seconds = float(date)
+        except (TypeError, ValueError):
+            seconds = 0
+        if not seconds > 0:
+            ctx.issues.add(out.source_file, ref, f"message skipped: date {date!r} is not a time")
+            continue
+        flags, mflags = int(flags or 0), int(mflags or 0)
+        if madrid:
+            from_me, failed = bool(mflags & MADRID_FROM_ME), bool(merror)
+        elif flags:
+            from_me, failed = bool(flags & LEGACY_OUT_FLAG), bool(flags & LEGACY_FAILED_FLAG)
+        else:
+            ctx.issues.add(out.source_file, ref, "flags 0 says neither received nor sent; imported as incoming, "
+                                                 "status unknown")
+            from_me, failed = False, False
+        status = ("failed" if failed else "sent") if from_me else ("received" if flags or madrid else "unknown")
+        counterpart = _as_text(address) or _as_text(handle) or groups.get(group_id or 0, "")
+        body = "\n".join(t for t in (_as_text(subject), _as_text(text)) if t).replace(OBJECT_REPLACEMENT, "").strip()
+        unix = seconds + APPLE_EPOCH_S if seconds < APPLE_EPOCH_S else seconds
+        out.add("sms", "out" if from_me else "in", int(round(unix * 1000)), counterpart, ref, msg_status=status,
+                body=body)
+
+
 def read_sms_db(path: Path, ctx: ReadContext, source_file: str, sidecars: dict[str, Path] | None = None,
                 ) -> pd.DataFrame:
     out = RawColumns(source_file, NAME)
@@ -166,10 +229,14 @@ def read_sms_db(path: Path, ctx: ReadContext, source_file: str, sidecars: dict[s
 
 class IosSmsImporter(Importer):
     NAME = NAME
-    DESCRIPTION = "iOS Messages database sms.db (SMS + iMessage), also as stored in a backup (3d0d7e5f…)"
+    DESCRIPTION = ("iOS Messages database sms.db (SMS + iMessage; iOS ≤ 5 schema with address/flags too), also as "
+                   "stored in a backup (3d0d7e5f…)")
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return is_sqlite(head) and {"message", "handle"} <= sniff_tables(path)
+        if not is_sqlite(head):
+            return False
+        tables = sniff_tables(path)
+        return "message" in tables and ("handle" in tables or _is_legacy(path, tables))
 
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         return read_sms_db(path, ctx, ctx.source_name or str(path))
@@ -189,3 +256,16 @@ def count_messages(conn: sqlite3.Connection) -> int:
     cols = column_names(conn, "message")
     where = " AND ".join(f"COALESCE({c}, 0) = 0" for c in ("item_type", "associated_message_type") if c in cols)
     return conn.execute(f"SELECT count(*) FROM message{' WHERE ' + where if where else ''}").fetchone()[0]
+
+
+def _is_legacy(path: Path, tables: frozenset[str]) -> bool:
+    """iOS ≤ 5 sms.db: no handle table, and `message` has address + flags (or its companion tables)."""
+    if "handle" in tables or {"sms", "calls", "pdu"} & tables:
+        return False
+    if {"msg_group", "group_member"} <= tables:
+        return True
+    try:
+        with open_readonly(path) as conn:
+            return {"address", "flags", "date"} <= column_names(conn, "message")
+    except UnreadableSource:
+        return False

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
+from ..android_codes import CALL_TYPES_TEXT as CALL_TYPES
 from .base import Importer, RawColumns, ReadContext
-from ..xmlscan.sbr_records import CALL_TYPES
 from .superbackup_xml import count_tags, iter_elements
 from ..xmlscan.stream import sniff_root
 

@@ -17,8 +17,9 @@ import pandas as pd
 from lxml import etree
 
 from ..errors import UnreadableSource
+from ..android_codes import CALL_TYPES_TEXT as CALL_TYPES
+from ..android_codes import SMS_TYPES_TEXT as SMS_TYPES
 from .base import Importer, RawColumns, ReadContext
-from ..xmlscan.sbr_records import CALL_TYPES, SMS_TYPES
 from .tabular_columns import canonical_local, local_to_epoch_ms, parse_type
 from ..xmlscan.lines import more_lines_than, record_lines
 from ..xmlscan.stream import CleanXmlStream, sniff_root

@@ -3,18 +3,33 @@
 BEGIN:VMSG … X-IRMC-BOX:INBOX|SENDBOX… [X-MESSAGE-TYPE:DELIVER|SUBMIT] [X-NOK-DT:…Z] BEGIN:VCARD TEL:…
 END:VCARD BEGIN:VENV [recipient VCARD] BEGIN:VBODY Date:2013/12/26 20:56:00 <text…> END:VBODY END:VENV END:VMSG
 
-`Date:` is LOCAL time without a zone (read in ctx.tz); `X-NOK-DT`/`X-SS-DT` ending in Z are UTC.
-Bodies may be plain lines or a `TEXT;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:` / `…;ENCODING=BASE64:`
-property. Only exact `END:VBODY` ends a body, so text lines starting with `END:` survive. Files may be
-UTF-8, GB18030 or UTF-16 (Nokia/Kies), with CRLF or LF.
+Dialects read (DIALECTS below; `harass-analyzer formats` lists them):
+* headers at the top of VBODY in any order, known or not: OPPO/ColorOS writes `X-SEEN:` and `BlockType:`
+  before `Date:`. An unknown header-shaped line counts as a header while a known or `X-` header follows it
+  (so a body line such as `Note: pay today` after the headers stays text).
+* the text as plain lines, or as a property: `TEXT;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:`,
+  `X-BODY-CONTENTS;ENCODING=BASE64:`, `Subject;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:` and OPPO's
+  `SubjectENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:` (no `;` before ENCODING). Quoted-printable `=` soft
+  breaks, folded lines (leading space/tab) and base64 continuation lines are joined, then decoded in the
+  given CHARSET. A Subject and body lines are both kept (joined by a newline) unless they are the same text.
+* time: `X-NOK-DT`/`X-SS-DT` ending in Z (UTC), else `DateOrigin` (OPPO: absolute epoch ms, or seconds),
+  else `Date:` read as LOCAL time in ctx.tz. When `DateOrigin` is used and the phone's own `Date:` shows a
+  UTC offset other than ctx.tz's, one note per file in import_issues.csv says so (the offset the phone was
+  on and how many messages): the times are right, but the phone's clock zone is part of the evidence.
+Only exact `END:VBODY` ends a body, so text lines starting with `END:` survive. Files may be UTF-8, GB18030
+or UTF-16 (Nokia/Kies), with CRLF or LF.
 """
 from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import quopri
 import re
+from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -29,14 +44,25 @@ BOXES = {"INBOX": ("in", "received"), "SENDBOX": ("out", "sent"), "SENT": ("out"
 MESSAGE_TYPES = {"DELIVER": ("in", "received"), "SUBMIT": ("out", "sent")}
 UTC_PROPS = ("X-NOK-DT", "X-SS-DT")
 BODY_PROPS = ("TEXT", "X-BODY-CONTENTS", "BODY")
-_PROP = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9-]*)(?P<params>(?:;[^:]*)?):(?P<value>.*)$", re.S)
-_BODY_HEADERS = ("DATE", "DATEORIGIN", "SUBJECT", "X-IRMC-BOX", "X-BOX", "X-IRMC-STATUS", "X-MESSAGE-TYPE",
+DIALECTS = (
+    "vMessage 1.1 (Nokia/Samsung Kies/Meizu): Date: local time, text as plain lines",
+    "TEXT;ENCODING=QUOTED-PRINTABLE;CHARSET=… or X-BODY-CONTENTS;ENCODING=BASE64: bodies",
+    "OPPO/ColorOS sms.vmsg: X-SEEN:/BlockType: headers, DateOrigin: epoch ms, SubjectENCODING=QUOTED-PRINTABLE;…: body",
+    "Subject;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8: bodies with = soft breaks over several lines",
+    "X-NOK-DT:/X-SS-DT: UTC times (Nokia/Samsung)",
+)
+_PROP = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)(?P<params>(?:;[^:]*)?):(?P<value>.*)$", re.S)
+# A text property, also in OPPO's spelling with ENCODING glued to the name (`SubjectENCODING=…;CHARSET=…:`).
+_TEXT_PROP = re.compile(r"^(?P<name>SUBJECT|TEXT|X-BODY-CONTENTS|BODY)"
+                        r"(?P<params>;[^:]*|(?:ENCODING|CHARSET)=[^:]*)?:(?P<value>.*)$", re.S | re.I)
+_BODY_HEADERS = ("DATE", "DATEORIGIN", "X-IRMC-BOX", "X-BOX", "X-IRMC-STATUS", "X-MESSAGE-TYPE",
                  "X-NOK-DT", "X-SS-DT", "X-LOCKED", "X-READ", "X-SIMID", "X-TYPE")
+_BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=\s]+$")
 
 
 def _params(raw: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for part in raw.split(";")[1:]:
+    for part in (raw if raw.startswith(";") else ";" + raw).split(";")[1:]:
         key, _, value = part.partition("=")
         if value:
             out[key.strip().upper()] = value.strip()
@@ -50,20 +76,58 @@ def decode_value(params: dict[str, str], value: str) -> str:
     encoding = params.get("ENCODING", "").upper()
     charset = params.get("CHARSET", "utf-8")
     if encoding == "QUOTED-PRINTABLE":
-        raw = quopri.decodestring(value.encode("latin-1", errors="replace"))
+        try:  # text a writer left unencoded goes back to the bytes it was, in its charset
+            data = value.encode("ascii") if value.isascii() else value.encode(charset)
+        except (LookupError, ValueError):
+            data = value.encode("utf-8", errors="replace")
+        raw = quopri.decodestring(data)
     elif encoding in ("BASE64", "B"):
         raw = base64.b64decode("".join(value.split()), validate=False)
     else:
         return value
     try:
-        return raw.decode(charset)
-    except (LookupError, ValueError):  # unknown charset, bad bytes, or a NUL inside the CHARSET name
-        return raw.decode("utf-8", errors="replace")
+        codec = codecs.lookup(charset).name
+    except (LookupError, ValueError):  # unknown charset, or a NUL inside the CHARSET name
+        codec = "utf-8"
+    return raw.decode(codec)  # bytes invalid in it raise UnicodeDecodeError: the caller keeps the raw text
+
+
+def _continued(lines: list[str], i: int, value: str, encoding: str) -> tuple[str, int]:
+    """A property value with its continuation lines joined: `=` soft breaks (quoted-printable), folded
+    lines starting with a space or tab, and the lines of a base64 block; returns (value, next line)."""
+    i += 1
+    while i < len(lines):
+        line = lines[i]
+        if encoding == "QUOTED-PRINTABLE" and value.endswith("="):
+            value = value[:-1] + line
+        elif line[:1] in (" ", "\t") and line.strip():
+            value += line[1:]
+        elif encoding in ("BASE64", "B") and line.strip() and _BASE64_LINE.match(line) and ":" not in line:
+            value += line.strip()
+        else:
+            break
+        i += 1
+    return value, i
+
+
+def _text_prop(lines: list[str], i: int, in_headers: bool) -> tuple[str | None, int, bool]:
+    """(decoded text, next line, damaged) when line i is a text property, else (None, i, False). A bare
+    `Subject:` counts only among the headers; TEXT/BODY need parameters (else `Text: …` is message text)."""
+    m = _TEXT_PROP.match(lines[i])
+    if m is None or not (m["params"] or (in_headers and m["name"].upper() == "SUBJECT")):
+        return None, i, False
+    params = _params(m["params"] or "")
+    value, nxt = _continued(lines, i, m["value"], params.get("ENCODING", "").upper())
+    try:
+        return decode_value(params, value), nxt, False
+    except (binascii.Error, ValueError):
+        return value, nxt, True
 
 
 class VMessageImporter(Importer):
     NAME = "vmessage"
     DESCRIPTION = "vMessage .vmsg/.vmg (OPPO/OnePlus sms.vmsg, Meizu, Samsung Kies, Nokia)"
+    DIALECTS = DIALECTS
 
     def sniff(self, path: Path, head: bytes) -> bool:
         return decode_head(head).lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VMSG")
@@ -109,6 +173,11 @@ class VMessageImporter(Importer):
                 i = self._card(lines, i + 1, record)
             elif token == "BEGIN:VBODY":
                 i = self._body(lines, i + 1, record)
+            elif (text := _text_prop(lines, i, True))[0] is not None:
+                record.setdefault("outer", []).append(text[0])  # a Subject outside VBODY
+                record["bad_body"] = record.get("bad_body", False) or text[2]
+                i = text[1]
+                continue
             elif m := _PROP.match(line):
                 record["props"].setdefault(m["name"].upper(), m["value"].strip())
             i += 1
@@ -147,31 +216,47 @@ class VMessageImporter(Importer):
         start = i
         while i < len(lines) and lines[i].strip().upper() != "END:VBODY":
             i += 1
-        body_lines = lines[start:i]
-        k = 0
-        while k < len(body_lines) and (m := _PROP.match(body_lines[k])) and m["name"].upper() in _BODY_HEADERS:
-            record["props"].setdefault(m["name"].upper(), m["value"].strip())
-            k += 1
-        rest = body_lines[k:]
-        m = _PROP.match(rest[0]) if rest else None
-        if m and m["name"].upper() in BODY_PROPS and m["params"]:
-            params = _params(m["params"])
-            value, extra = m["value"], rest[1:]
-            if params.get("ENCODING", "").upper() == "QUOTED-PRINTABLE":
-                while value.endswith("=") and extra:
-                    value, extra = value[:-1] + extra[0], extra[1:]
-            elif params.get("ENCODING", "").upper() in ("BASE64", "B"):
-                value, extra = value + "".join(extra), []
-            try:
-                text = decode_value(params, value)
-            except (binascii.Error, ValueError):
-                text = value
-                record["bad_body"] = True
-            rest = [text, *extra]
-        while rest and rest[-1] == "":
-            rest.pop()
-        record["body"] = "\n".join(rest)
+        VMessageImporter._read_body(lines[start:i], record)
         return i
+
+    @staticmethod
+    def _read_body(lines: list[str], record: dict) -> None:
+        """Headers (known, `X-`, or unknown ones a known header follows), then text: plain lines and text
+        properties in the order written."""
+        parts: list[str] = []
+        pending: list[int] = []  # unknown header-shaped lines, headers only if a known header follows
+        in_headers = True
+        k = 0
+        while k < len(lines):
+            text, nxt, damaged = _text_prop(lines, k, in_headers)
+            if text is not None:
+                if damaged:
+                    record["bad_body"] = True
+                if text:  # an empty `Subject:` adds no blank line before the text
+                    parts.append(text)
+                pending, k = [], nxt
+                continue
+            m = _PROP.match(lines[k]) if in_headers else None
+            if m is not None:
+                name = m["name"].upper()
+                if name in _BODY_HEADERS or name.startswith("X-"):
+                    record["props"].setdefault(name, m["value"].strip())
+                    pending = []
+                else:
+                    pending.append(k)
+                k += 1
+                continue
+            if pending:  # the unknown "headers" were text after all: read them again as text
+                k, pending = pending[0], []
+            in_headers = False
+            parts.append(lines[k])
+            k += 1
+        parts += [lines[p] for p in pending]
+        while parts and parts[-1] == "":
+            parts.pop()
+        if len(parts) == 2 and parts[0].strip() == parts[1].strip():
+            parts = parts[:1]  # a Subject repeating the text
+        record["body"] = "\n".join(parts)
 
     def _columns(self, parsed: list[dict], source: str, ctx: ReadContext) -> pd.DataFrame:
         texts: list[str | None] = []
@@ -188,12 +273,16 @@ class VMessageImporter(Importer):
             texts.append(text)
             utc.append(is_utc)
         stamps = local_to_epoch_ms(texts, utc, ctx.tz)
+        as_utc = local_to_epoch_ms(texts, [True] * len(texts), ctx.tz)  # the phone's wall clock read as UTC
+        offsets: Counter[int] = Counter()  # phone's UTC offset (minutes) where it differs from ctx.tz
         cols = RawColumns(source, self.NAME)
-        for rec, ts in zip(parsed, stamps):
+        for rec, ts, wall, is_utc in zip(parsed, stamps, as_utc, utc):
             props = rec["props"]
-            origin = props.get("DATEORIGIN", "")
-            if ts is None and origin.isdigit():
-                ts = int(origin) if len(origin) >= 12 else int(origin) * 1000
+            origin = _origin_ms(props.get("DATEORIGIN", ""))
+            if origin is not None and not is_utc:
+                if wall is not None and (minutes := _offset_minutes(wall, origin)) != _zone_minutes(ctx.tz, origin):
+                    offsets[minutes] += 1
+                ts = origin
             if ts is None:
                 ctx.issues.add(source, rec["ref"], f"message skipped: Date {props.get('DATE')!r} is not a readable time")
                 continue
@@ -207,7 +296,11 @@ class VMessageImporter(Importer):
                 ctx.issues.add(source, rec["ref"], "body encoding damaged; imported undecoded")
             number, name = self._counterpart(rec["cards"], direction)
             cols.add("sms", direction, ts, number, rec["ref"], msg_status=status, contact_name=name,
-                     body=rec["body"] or "")
+                     body=_joined(rec.get("outer", []), rec["body"] or ""))
+        for minutes, count in sorted(offsets.items()):
+            ctx.issues.note(source, "DateOrigin", f"note, no message lost: {count} message(s) timed by DateOrigin "
+                           f"(absolute UTC); their phone-local Date: lines were {_utc_label(minutes)}, not the "
+                           f"{ctx.tz} of --tz, so the phone's clock was set to another zone")
         return cols.frame()
 
     @staticmethod
@@ -218,3 +311,32 @@ class VMessageImporter(Importer):
         recipients = [c for c in cards if c["env"] > 0 and c["tel"]]
         order = originators + recipients if direction == "in" else recipients + originators
         return (order[0]["tel"], order[0]["name"]) if order else ("", "")
+
+
+def _origin_ms(value: str) -> int | None:
+    """OPPO's DateOrigin: epoch milliseconds (13 digits), or seconds (10)."""
+    value = value.strip()
+    if not value.isdigit() or len(value) > 15:
+        return None
+    return int(value) if len(value) >= 12 else int(value) * 1000
+
+
+def _offset_minutes(wall_as_utc_ms: int, utc_ms: int) -> int:
+    """The UTC offset a local wall-clock time shows against the absolute time, to the quarter hour."""
+    return round((wall_as_utc_ms - utc_ms) / 60000 / 15) * 15
+
+
+def _zone_minutes(tz: str, utc_ms: int) -> int:
+    offset = datetime.fromtimestamp(utc_ms / 1000, timezone.utc).astimezone(ZoneInfo(tz)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def _utc_label(minutes: int) -> str:
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _joined(outer: list[str], body: str) -> str:
+    """Text found outside VBODY (a Subject) and the body, each once."""
+    parts = [t for t in outer if t.strip() and t.strip() != body.strip()]
+    return "\n".join([*parts, body] if body else parts)

@@ -79,6 +79,10 @@ def _entity_blocks(index: int, e: EntityFacts, f: ReportFacts) -> list[tuple]:
         facts.append(f"{t['evidence']}: {short_evidence(e.evidence, f.lang)}")
     if e.worst_days:
         facts.append(f"{t['worst_days']}: " + "; ".join(f"{d} {n}{t['times']}" for d, n in e.worst_days))
+    if e.recordings:  # issue 20: call recordings linked to its calls (recordings.csv)
+        facts.append(("通话录音 {n} 个（见 recordings.csv）: " if f.lang == "zh" else
+                      "Call recordings: {n} (see recordings.csv): ").format(n=len(e.recordings))
+                     + ", ".join(r.replace("\\", "/").rsplit("/", 1)[-1] for r in e.recordings))
     if e.tags:
         facts.append(", ".join(f"{tag_label(k, f.lang)} {n}" for k, n in
                                sorted(e.tags.items(), key=lambda kv: (-kv[1], kv[0]))))

@@ -19,6 +19,7 @@ from .examples import EXAMPLES as EXAMPLES_PER_ENTITY
 from .findings import build_findings
 from .examples import TAG_SEVERITY, candidates, pick_examples, pick_from  # noqa: F401  (public names)
 from ..analysis.columns import key_counts, stable_order
+from ..analysis.recordings import recordings_of
 from .tally import NIGHT_FIRST, Tally, build_tally
 
 WORST_DAYS = 3
@@ -43,6 +44,7 @@ class EntityFacts:
     violations: pd.DataFrame
     examples: list[dict]
     tags: dict[str, int] = field(default_factory=dict)
+    recordings: list[str] = field(default_factory=list)  # issue 20: its call recordings (linked to its calls)
 
 
 @dataclass
@@ -152,6 +154,8 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
     facts.sort(key=lambda f: (-f.total_in, f.name))
     suspect_facts = [e for e in facts if e.name in suspect_names]
     facts = [e for e in facts if e.name not in suspect_names]
+    for e in facts + suspect_facts:  # issue 20 hook: the call recordings linked to this collector's calls
+        e.recordings = recordings_of(getattr(analysis, "recordings", None), e.numbers)
     skipped = analysis.issues[analysis.issues["records_skipped"].astype(int) > 0] if len(analysis.issues) else []
     reasons = skipped["reason"].value_counts().sort_index().items() if len(skipped) else []
     stamps = events["timestamp"]  # events are sorted by time

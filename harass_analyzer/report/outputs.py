@@ -105,6 +105,8 @@ def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) 
             bundle.write_csv(analysis.entities, staging / "entities.csv")
         if analysis.violations is not None:
             bundle.write_csv(analysis.violations, staging / "violations.csv")
+        if getattr(analysis, "recordings", None) is not None:  # issue 20: call recordings, linked or why not
+            bundle.write_csv(analysis.recordings, staging / "recordings.csv")
         if getattr(analysis, "suspects", None) is not None:
             bundle.write_csv(analysis.suspects.table, staging / "suspects.csv")
         charts = staging / "charts"

@@ -163,6 +163,25 @@ def redact(analysis):
     if analysis.violations is not None:
         violations = analysis.violations.copy()
         violations["counterpart"] = _mask_numbers(violations["counterpart"].astype(str), third)
+    recordings = getattr(analysis, "recordings", None)
+    # issue 20: recording file names hold numbers and contact names (a recording's need not be any event's)
+    rec_names: dict[str, str] = {}
+    if recordings is not None:
+        others = recordings.loc[~recordings["counterpart"].isin(collectors), "contact_name"].astype(str)
+        rec_names = {n: mask_name(n) for n in others if n}
+
+    def rec_text(value: object) -> object:
+        for name, masked in rec_names.items():
+            value = value.replace(name, masked) if isinstance(value, str) else value
+        return masker.text(value)
+
+    if "recording" in ev:
+        ev["recording"] = ev["recording"].map(rec_text)
+    if recordings is not None:
+        recordings = recordings.copy()
+        for col in ("recording", "number", "counterpart", "contact_name", "reason"):
+            recordings[col] = recordings[col].astype(str).map(rec_text)
     options = dataclasses.replace(analysis.options, redact=True)
     return dataclasses.replace(analysis, events=ev, senders=senders, issues=issues, entities=entities,
-                               violations=violations, options=options)
+                               violations=violations, options=options,
+                               **({"recordings": recordings} if recordings is not None else {}))

@@ -16,17 +16,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree
 
+from ..android_codes import CALL_TYPES_TEXT, MMS_BOXES_TEXT, SMS_TYPES_TEXT
 from .lines import record_lines
 from .stream import CleanXmlStream
 
-# SyncTech field page: sms type 1 Received, 2 Sent, 3 Draft, 4 Outbox, 5 Failed, 6 Queued.
-SMS_TYPES = {"1": ("in", "received"), "2": ("out", "sent"), "3": ("out", "draft"),
-             "4": ("out", "outbox"), "5": ("out", "failed"), "6": ("out", "queued")}
-# mms msg_box 1 Received, 2 Sent, 3 Draft, 4 Outbox.
-MMS_BOXES = {"1": ("in", "received"), "2": ("out", "sent"), "3": ("out", "draft"), "4": ("out", "outbox")}
-# call type 1 Incoming, 2 Outgoing, 3 Missed, 4 Voicemail, 5 Rejected, 6 Refused list, 7 Answered externally.
-CALL_TYPES = {"1": ("in", "answered"), "2": ("out", None), "3": ("in", "missed"), "4": ("in", "voicemail"),
-              "5": ("in", "rejected"), "6": ("in", "blocked"), "7": ("in", "answered")}
+# SMS types, MMS boxes and call types: android_codes (one table for every importer), keyed as XML writes them.
+SMS_TYPES, MMS_BOXES, CALL_TYPES = SMS_TYPES_TEXT, MMS_BOXES_TEXT, CALL_TYPES_TEXT
 ADDR_FROM = "137"
 NULLS = {None, "null", "(Unknown)"}
 _UNKNOWN = ("in", "unknown")

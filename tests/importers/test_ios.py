@@ -156,7 +156,7 @@ def test_backup_missing_databases_is_reported(tmp_path: Path) -> None:
             f.unlink()
     _, df, log = _read(folder)
     assert set(df.kind) == {"sms", "mms"}
-    assert any("no call history" in i.reason for i in log.issues)
+    assert any("listed in Manifest.db" in i.reason and "absent from the backup" in i.reason for i in log.issues)
 
 
 def test_not_sqlite_and_plain_folder_not_claimed(tmp_path: Path) -> None:

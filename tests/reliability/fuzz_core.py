@@ -22,6 +22,8 @@ from pathlib import Path
 
 from harass_analyzer.errors import HarassAnalyzerError
 from harass_analyzer.importers import IssueLog, ReadContext, get_importer
+from harass_analyzer.importers.recordings import recording_info
+from tests.importers import make_audio as audio
 from tests.importers import make_fixtures as mf
 from tests.importers import make_text_fixtures as mt
 
@@ -130,6 +132,13 @@ SEEDS: list[Seed] = [
     Seed("tabular", "carrier_csv", mt.carrier_calls_csv),
     Seed("tabular", "assistant_csv", mt.assistant_sms_csv),
     Seed("tabular", "xlsx", mt.carrier_sms_xlsx, kind="container"),
+    # call recordings are not events: their reader is recording_info (run_importer), on generated audio
+    Seed("call_recording", "mp3", lambda f: audio.mp3(f / "张三(13800138000)_20260302103015.mp3", 5)),
+    Seed("call_recording", "amr", lambda f: audio.amr(f / "+8613800138000_2026-03-02_10-30-15.amr", 5)),
+    Seed("call_recording", "m4a", lambda f: audio.mp4_audio(f / "13800138000_20260302103015.m4a", 5)),
+    Seed("call_recording", "opus", lambda f: audio.opus(f / "13800138000_20260302103015.opus", 5)),
+    Seed("call_recording", "wav", lambda f: audio.wav(f / "13800138000_20260302103015.wav", 1)),
+    Seed("call_recording", "aac", lambda f: audio.aac_adts(f / "13800138000_20260302103015.aac", 5)),
 ]
 
 
@@ -271,6 +280,12 @@ def run_importer(importer_name: str, path: Path) -> tuple[str, int]:
     """Read `path` with the importer; returns (outcome, records). Raises Crash on any other exception."""
     imp = get_importer(importer_name)
     issues = IssueLog()
+    if importer_name == "call_recording":  # not events: what is read of a recording is recording_info
+        try:
+            info = recording_info(path, str(path))
+        except Exception as exc:  # noqa: BLE001
+            raise Crash(f"{importer_name} on {path}: {type(exc).__name__}: {exc}") from exc
+        return "read", int(info.duration_s is not None)
     try:
         frame = imp.read(path, ReadContext(issues, tz="Asia/Shanghai", source_name=str(path)))
     except HarassAnalyzerError:
