@@ -123,8 +123,9 @@ class IosBackupImporter(Importer):
                 continue  # the database itself is gone: its -wal/-shm need no line of their own
             lost = ("no messages imported" if rel == SMS_DB else "no calls imported from it" if rel in CALL_DBS
                     else "rows only in this write-ahead log cannot be read")
+            where = f"no {fid[:2]}/{fid}" if isinstance(fid, str) and fid else "its fileID is empty"
             ctx.issues.add(label, rel, f"listed in Manifest.db (fileID {fid}) but absent from the backup "
-                                       f"(no {fid[:2]}/{fid}); {lost}")
+                                       f"({where}); {lost}")
         if SMS_DB not in found and SMS_DB not in absent:
             ctx.issues.add(label, SMS_DB, "backup holds no Messages database (sms.db); no messages imported")
         if not any(rel in found or rel in absent for rel in CALL_DBS):
