@@ -106,6 +106,12 @@ def write_workbook(path: Path, analysis, lang: str = "zh") -> Path:
     import shutil
     import tempfile
 
+    try:
+        str(path.parent).encode("utf-8")
+    except UnicodeEncodeError:  # lxml (under openpyxl) cannot name such a folder: the system temp folder
+        _build(path, analysis, lang)
+        _fixed_timestamps(path)
+        return path
     scratch = Path(tempfile.mkdtemp(prefix=".xlsx-", dir=path.parent))
     before = tempfile.tempdir
     tempfile.tempdir = str(scratch)
