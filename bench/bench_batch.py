@@ -91,7 +91,7 @@ REPORTS = ("report.md", "report.html", "report.pdf")
 
 def scheduler_check(cases: list[str], data: Path, work: Path, reference: Path) -> str:
     """`dask scheduler` + two `dask worker` processes on 127.0.0.1, the same batch through --scheduler."""
-    from harass_analyzer.batch import make_cases, run_batch
+    from harass_analyzer.batching import make_cases, run_batch
 
     info = work / "scheduler.json"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": work,
@@ -130,8 +130,8 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, default=ROOT / "bench" / "data")
     args = ap.parse_args()
 
-    from harass_analyzer.batch import make_cases, run_batch
-    from harass_analyzer.batch.runner import default_workers
+    from harass_analyzer.batching import make_cases, run_batch
+    from harass_analyzer.batching.runner import default_workers
 
     data = args.data_dir / f"phones-{args.phones}x{args.events}"
     start = time.perf_counter()

@@ -18,7 +18,7 @@ def __getattr__(name: str):  # lazy: `import harass_analyzer` stays cheap for th
         from . import api
         return getattr(api, name)
     if name == "batch":
-        from .batch import batch
+        from .batching import batch
         return batch
     raise AttributeError(name)
 

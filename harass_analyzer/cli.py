@@ -200,7 +200,7 @@ def batch(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .batch import make_cases, run_batch
+    from .batching import make_cases, run_batch
 
     logging.getLogger("distributed").setLevel(logging.ERROR)  # process policy: the scheduler's chatter stays out
     if lang not in ("zh", "en"):

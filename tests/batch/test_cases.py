@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from harass_analyzer.batch import make_cases
-from harass_analyzer.batch.report import redact_names
+from harass_analyzer.batching import make_cases
+from harass_analyzer.batching.report import redact_names
 from harass_analyzer.cli import app
 from harass_analyzer.errors import ConfigError
 

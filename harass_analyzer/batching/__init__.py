@@ -12,7 +12,6 @@ hashes every file with the batch's fingerprint.
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,13 +99,4 @@ def batch(paths: Iterable[str | Path], out: str | Path, *, tz: str = "Asia/Shang
     return run_batch(cases, out, tz=tz, **kwargs)
 
 
-class _CallableModule(sys.modules[__name__].__class__):
-    """`ha.batch(...)` is this function even once `harass_analyzer.batch` (this package, imported by the CLI
-    and the workers) has become the package's attribute of the same name."""
-
-    def __call__(self, *args, **kwargs) -> BatchResult:
-        return batch(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
 __all__ = ["BatchResult", "Case", "batch", "make_cases", "run_batch"]
