@@ -24,6 +24,10 @@ from pypinyin import lazy_pinyin
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "data" / "classifier" / "templates"
 OUTPUT = ROOT / "data" / "classifier" / "corpus.tsv"
+# The sealed test split: its own templates (written before the second pass fitted anything), its own slot
+# values, its own file; read once, for the final model only (scripts/train_classifier.py --sealed).
+SEALED_TEMPLATES = ROOT / "data" / "classifier" / "sealed"
+SEALED_OUTPUT = ROOT / "data" / "classifier" / "sealed.tsv"
 TEST_EVERY = 5  # one template in five (per family) is held out
 SPLIT_SALT = "split-2"  # changed once, after the first fits, so the test templates are ones no error was read on
 PER_TEMPLATE = {1: 10, 0: 13}  # messages drawn per template (negatives: slot-less chat repeats more)
@@ -52,6 +56,16 @@ BOOKS = ["百年孤独", "活着", "围城", "平凡的世界", "三体", "红�
 TELCOS = ["移动", "联通", "电信"]
 TIMES = ["18:00", "下午五点", "晚上八点", "中午12点", "今晚十点", "17:30", "明早九点"]
 
+# Slot values of the sealed split only (names, platforms, places no training message uses).
+SEALED_SLOTS = {
+    "surnames": "钟汪田邱秦江尹钱万段雷侯龙史陶黎贺顾毛郝龚邵武孟覃严",
+    "given": "瑶琳斌彬莉倩婷雪琴晶宁骏峰岚颖翔毅昕蕾柏楠彤茜",
+    "plat": ["金穗借", "云朵分期", "麦田贷", "速达钱包", "桔子花", "向日葵借款", "信通快贷", "飞鱼分期", "满天星金融"],
+    "bank": ["西岭银行", "南湖农商银行", "长河银行", "广和银行", "交通银行", "浦发银行"],
+    "city": ["苏州", "厦门", "宁波", "贵阳", "南宁", "兰州", "太原", "洛阳", "温州"],
+    "place": ["桂园小区", "清风苑", "丽景湾", "书香门第", "江南名府", "紫荆花园"],
+    "company": ["启明软件", "鼎盛商贸", "蓝海文化", "嘉禾建材"],
+}
 _SLOT = re.compile(r"\{(\w+)\}")
 _CHOICE = re.compile(r"<([^<>]*\|[^<>]*)>")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -71,9 +85,9 @@ def stable(text: str) -> int:
     return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
 
 
-def read_templates() -> list[Template]:
+def read_templates(folder: Path = TEMPLATES) -> list[Template]:
     out = []
-    for path in sorted(TEMPLATES.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         if path.name == "clauses.txt":
             continue
         family, label = None, None
@@ -94,7 +108,8 @@ def read_templates() -> list[Template]:
                 unknown = set(tags) - set(TAG_ORDER)
                 if unknown or not tags:
                     raise SystemExit(f"{path}:{number}: bad tags {tag_text!r}")
-            out.append(Template(f"{path.stem}:{number}", family, label, tags, line))
+            prefix = "sealed/" if folder == SEALED_TEMPLATES else ""
+            out.append(Template(f"{prefix}{path.stem}:{number}", family, label, tags, line))
     return out
 
 
@@ -137,15 +152,17 @@ def amount(rng: random.Random) -> str:
     return str(value)
 
 
-def fill(text: str, rng: random.Random) -> str:
+def fill(text: str, rng: random.Random, sealed: bool = False) -> str:
     he = rng.choice(["他", "她"])
-    xing = rng.choice(SURNAMES)
-    name = xing + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2])))
+    slots = SEALED_SLOTS if sealed else {"surnames": SURNAMES, "given": GIVEN, "plat": PLATFORMS, "bank": BANKS,
+                                         "city": CITIES, "place": PLACES, "company": COMPANIES}
+    xing = rng.choice(slots["surnames"])
+    name = xing + "".join(rng.choice(slots["given"]) for _ in range(rng.choice([1, 2, 2])))
     values = {
         "name": name, "xing": xing, "he": he, "title": rng.choice(["先生", "女士"]),
-        "plat": rng.choice(PLATFORMS), "bank": rng.choice(BANKS), "brand": rng.choice(BRANDS),
-        "shop": rng.choice(SHOPS), "company": rng.choice(COMPANIES), "school": rng.choice(SCHOOLS),
-        "city": rng.choice(CITIES), "place": rng.choice(PLACES), "rel": rng.choice(RELATIONS),
+        "plat": rng.choice(slots["plat"]), "bank": rng.choice(slots["bank"]), "brand": rng.choice(BRANDS),
+        "shop": rng.choice(SHOPS), "company": rng.choice(slots["company"]), "school": rng.choice(SCHOOLS),
+        "city": rng.choice(slots["city"]), "place": rng.choice(slots["place"]), "rel": rng.choice(RELATIONS),
         "child": rng.choice(CHILD), "car": rng.choice(CARS), "book": rng.choice(BOOKS), "telco": rng.choice(TELCOS),
         "time": rng.choice(TIMES), "amt": amount(rng), "amt2": amount(rng),
         "days": str(rng.choice([1, 3, 5, 7, 12, 15, 30, 45, 60, 90, 120, rng.randint(2, 200)])),
@@ -300,8 +317,21 @@ def main() -> None:
             text, label, tags, family, ident = compose(rng, pools, side_of, side)
             text = vary(text, rng)
             rows.setdefault(text, (text, label, ",".join(tags), family, ident, side))
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUTPUT.open("w", encoding="utf-8", newline="") as handle:
+    write(OUTPUT, rows, len(templates))
+    sealed_templates = read_templates(SEALED_TEMPLATES)
+    sealed: dict[str, tuple] = {}
+    for t in sealed_templates:
+        rng = random.Random(stable("sealed" + t.ident + t.text))
+        for _ in range(PER_TEMPLATE[t.label]):
+            text = vary(fill(t.text, rng, sealed=True), rng)
+            if text not in rows:  # a short chat line may coincide with a training message: not a test of it
+                sealed.setdefault(text, (text, t.label, ",".join(t.tags), t.family, t.ident, "sealed"))
+    write(SEALED_OUTPUT, sealed, len(sealed_templates))
+
+
+def write(path: Path, rows: dict[str, tuple], templates: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
         writer.writerow(["text", "is_collection", "tags", "family", "template", "split"])
         for row in rows.values():
@@ -309,8 +339,8 @@ def main() -> None:
                 raise SystemExit(f"template produced a tab or newline: {row[0]!r}")
             writer.writerow(row)
     labels = [r[1] for r in rows.values()]
-    print(f"{OUTPUT.relative_to(ROOT)}: {len(rows)} messages, {sum(labels)} collection, "
-          f"{len(labels) - sum(labels)} not; {len(templates)} templates", file=sys.stderr)
+    print(f"{path.relative_to(ROOT)}: {len(rows)} messages, {sum(labels)} collection, "
+          f"{len(labels) - sum(labels)} not; {templates} templates", file=sys.stderr)
 
 
 if __name__ == "__main__":
