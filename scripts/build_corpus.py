@@ -31,7 +31,7 @@ SEALED_OUTPUT = ROOT / "data" / "classifier" / "sealed.tsv"
 TEST_EVERY = 5  # one template in five (per family) is held out
 SPLIT_SALT = "split-2"  # changed once, after the first fits, so the test templates are ones no error was read on
 PER_TEMPLATE = {1: 10, 0: 13}  # messages drawn per template (negatives: slot-less chat repeats more)
-COMPOSED = {"train": 1500, "test": 380}
+COMPOSED = {"train": 2200, "test": 500}
 TAG_ORDER = ("reminder", "legal_threat", "visit_threat", "third_party", "exposure", "insult",
              "impersonation", "violence")
 
@@ -113,8 +113,11 @@ def read_templates(folder: Path = TEMPLATES) -> list[Template]:
     return out
 
 
-def read_pools() -> dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]]:
+def read_pools(section_of: dict[str, str]) -> dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]]:
+    """Clause pools; `section_of` gets each clause's split group (a pool named again later in the file is
+    extended, and its added clauses are split apart, so the clauses already there keep their side)."""
     pools: dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]] = {}
+    sections: dict[str, int] = {}
     name = None
     path = TEMPLATES / "clauses.txt"
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -123,9 +126,11 @@ def read_pools() -> dict[str, tuple[tuple[str, ...], list[tuple[str, str]]]]:
             continue
         if line.startswith("@pool"):
             _, name, tag_text = line.split()
-            pools[name] = (tuple(t for t in tag_text.split(",") if t != "-"), [])
+            pools.setdefault(name, (tuple(t for t in tag_text.split(",") if t != "-"), []))
+            sections[name] = sections.get(name, -1) + 1
             continue
         pools[name][1].append((f"clauses:{number}", line))
+        section_of[f"clauses:{number}"] = f"{name}#{sections[name]}" if sections[name] else name
     return pools
 
 
@@ -299,12 +304,16 @@ def compose(rng: random.Random, pools, side_of, side: str) -> tuple[str, int, tu
 
 def main() -> None:
     templates = read_templates()
-    pools = read_pools()
+    section_of: dict[str, str] = {}
+    pools = read_pools(section_of)
     by_family: dict[str, list[str]] = {}
     for t in templates:
         by_family.setdefault(t.family, []).append(t.ident)
     side_of = assign_split(by_family)
-    side_of.update(assign_split({name: [i for i, _ in clauses] for name, (_, clauses) in pools.items()}))
+    by_section: dict[str, list[str]] = {}
+    for ident, section in section_of.items():
+        by_section.setdefault(section, []).append(ident)
+    side_of.update(assign_split(by_section))
     rows: dict[str, tuple] = {}
     for t in templates:
         rng = random.Random(stable(t.ident + t.text))

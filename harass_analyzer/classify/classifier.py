@@ -149,6 +149,7 @@ class KeywordClassifier:
         self.featurizer_ = Featurizer(self._tokens, self._lexicon_terms)
         self._tokenizer: jieba.Tokenizer | None = None
         self._block_tokens: dict[str, tuple[str, ...]] = {}
+        self._block_homophones: dict[str, tuple[tuple[int, int, str], ...]] = {}
         return self
 
     def warm_up(self) -> None:
@@ -289,12 +290,29 @@ class KeywordClassifier:
     def _lexicon_terms(self, text: str) -> list[tuple[str, str, float, int]]:
         """(tag, term, weight, start) of the packaged lexicon terms in `text`, homophones included."""
         hits = self.matcher_.candidates(text)
-        for start, end, term in self.homophones_.find(text):
+        for start, end, term in self._homophones(text):
             if text[start:end] in self.matcher_.literal:
                 continue  # a term of its own (拖欠 is not a homophone of 他欠)
             for entry in self.matcher_.literal[term]:
                 hits.append(_Hit(start, end, entry, ((start, end),)))
         return [(h.entry.tag, h.entry.term, h.entry.weight, h.start) for h in self._kept(text, hits)]
+
+    def _homophones(self, text: str) -> list[tuple[int, int, str]]:
+        """Homophone windows of `text`, found per Han/alphanumeric run (a window never spans punctuation)
+        and remembered per run: templates share most of their clauses."""
+        found: list[tuple[int, int, str]] = []
+        for block in _JIEBA_BLOCK.finditer(text):
+            piece = block.group()
+            if len(piece) < 2:
+                continue
+            hits = self._block_homophones.get(piece)
+            if hits is None:
+                if len(self._block_homophones) > 200_000:
+                    self._block_homophones.clear()
+                hits = self._block_homophones[piece] = tuple(self.homophones_.find(piece))
+            offset = block.start()
+            found.extend((start + offset, end + offset, term) for start, end, term in hits)
+        return found
 
     def _kept(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """Hits on jieba word boundaries, not inside a longer hit, once per (term, tag)."""

@@ -40,6 +40,11 @@ PERSPECTIVE = {
     "p:brand": re.compile(r"^【[^】]{1,16}】|【[^】]{1,16}】$"),
     "p:question": re.compile(r"[?？吗]\W*$"),
     "p:we": re.compile(r"我们|我司|本平台|我平台|我方"),
+    # an amount of money, a deadline, the recipient's family, "we know / we have been there"
+    "p:amount": re.compile(r"0(?:\.0)?(?:元|块|万)|[一二两三四五六七八九十百千万]+(?:元|块)|[两三五六七八]千[一二三四五六七八九]?"),
+    "p:deadline": re.compile(r"今[天晚日]|明[天早日]|[之以]前|马上|立即|立刻|尽快|最后|限你|底线"),
+    "p:your_family": re.compile(r"[你您](?:的|家)?(?:家人|父母|爸妈|爸|妈|老婆|媳妇|老公|儿子|女儿|孩子|家里人|老丈人)"),
+    "p:we_know": re.compile(r"我们(?:都|也|早就?|已经)?(?:知道|清楚|查到|打听|认得|看着|去过|有你|盯着)"),
 }
 
 

@@ -24,6 +24,14 @@ _FUNCTION = set("的了你您他她它我们是在吗吧呢啊和与及其这那
 MODEL_FILE = "model.npz"
 
 
+def _shown(name: str) -> str:
+    """The text a feature stands for in matched_terms, or "" for one that explains nothing to a reader."""
+    if name.startswith(("p:", "t:", "tq:", "x:", "k:")):
+        return ""
+    text = readable(name)
+    return "" if len(text) < 2 or set(text) <= _FUNCTION else text
+
+
 def default_model_path() -> Path:
     return Path(str(resources.files("harass_analyzer.classify") / MODEL_FILE))
 
@@ -37,6 +45,11 @@ class Model:
 
     def __post_init__(self) -> None:
         self.index = {name: i for i, name in enumerate(self.features)}
+        # What each feature shows in matched_terms ("" = nothing) and whether it is a character n-gram
+        # (shown only where no word explains as much): worked out once, not per message.
+        self.shown = [_shown(name) for name in self.features]
+        self.showable = np.array([bool(text) for text in self.shown], dtype=bool)
+        self.ngram = np.array([name.startswith("c:") for name in self.features], dtype=bool)
 
     @property
     def threshold(self) -> float:
@@ -49,24 +62,28 @@ class Model:
 
     def logits(self, found: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(logit per decision, the model's feature rows present, their values)."""
-        rows = np.fromiter((self.index[f] for f in found if f in self.index), dtype=np.intp)
-        values = np.fromiter((found[f] for f in found if f in self.index), dtype=np.float32, count=len(rows))
+        index = self.index
+        pairs = [(i, value) for i, value in zip(map(index.get, found), found.values()) if i is not None]
+        if not pairs:
+            return self.bias.copy(), np.zeros(0, np.intp), np.zeros(0, np.float32)
+        rows = np.fromiter((i for i, _ in pairs), dtype=np.intp, count=len(pairs))
+        values = np.fromiter((v for _, v in pairs), dtype=np.float32, count=len(pairs))
         return self.bias + values @ self.weights[rows], rows, values
 
     def reasons(self, rows: np.ndarray, values: np.ndarray, decision: int, limit: int = 3) -> list[str]:
         """The readable features that pushed `decision` up most (t: lexicon sums are shown by their terms)."""
         contribution = values * self.weights[rows, decision]
-        order = [i for i in np.argsort(-contribution, kind="stable") if contribution[i] > 0]
-        names = [self.features[rows[i]] for i in order]
+        keep = np.flatnonzero((contribution > 0) & self.showable[rows])
+        if not len(keep):
+            return []
+        # Words and lexicon terms first, then character n-grams; each by contribution
+        order = keep[np.lexsort((-contribution[keep], self.ngram[rows[keep]]))]
         shown: list[str] = []
-        # Words and lexicon terms first; character n-grams only where no word explains as much
-        for name in [n for n in names if not n.startswith("c:")] + [n for n in names if n.startswith("c:")]:
+        for i in order:
             if len(shown) >= limit:
                 break
-            if name.startswith(("p:", "t:", "tq:", "x:", "k:")):
-                continue
-            text = readable(name)
-            if len(text) < 2 or set(text) <= _FUNCTION or any(text in s for s in shown):
+            text = self.shown[rows[i]]
+            if any(text in s for s in shown):
                 continue
             shown = [s for s in shown if s not in text] + [text]
         return shown
