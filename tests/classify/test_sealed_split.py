@@ -1,0 +1,49 @@
+"""The sealed test split (data/classifier/sealed.tsv): its own templates and slot values, never in the
+training corpus, every tag and every hard-negative kind covered; and the final model's figures on it."""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from harass_analyzer.classify.evaluate import evaluate_file
+from harass_analyzer.classify.lexicon import TAGS
+
+ROOT = Path(__file__).resolve().parents[2]
+SEALED = ROOT / "data" / "classifier" / "sealed.tsv"
+CORPUS = ROOT / "data" / "classifier" / "corpus.tsv"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+
+
+@pytest.fixture(scope="module")
+def sealed() -> list[dict[str, str]]:
+    return _read(SEALED)
+
+
+def test_sealed_split_shares_nothing_with_the_training_corpus(sealed):
+    corpus = _read(CORPUS)
+    assert {r["split"] for r in sealed} == {"sealed"}
+    assert not {r["text"] for r in sealed} & {r["text"] for r in corpus}
+    assert not {r["template"] for r in sealed} & {r["template"] for r in corpus}
+    assert all(r["template"].startswith("sealed/") and r["family"].startswith("s_") for r in sealed)
+    assert not {r["family"] for r in sealed} & {r["family"] for r in corpus}
+
+
+def test_sealed_split_covers_every_tag_and_the_hard_negatives(sealed):
+    assert len(sealed) >= 1500
+    labels = Counter(r["is_collection"] for r in sealed)
+    assert labels["0"] >= 0.8 * labels["1"] and labels["1"] >= 0.8 * labels["0"]
+    templates_per_tag = {t: {r["template"] for r in sealed if t in r["tags"].split(",")} for t in TAGS}
+    assert all(len(ts) >= 5 for ts in templates_per_tag.values()), {t: len(ts) for t, ts in templates_per_tag.items()}
+    negatives = {r["family"] for r in sealed if r["is_collection"] == "0"}
+    assert {"s_neg_library_school", "s_neg_utility", "s_neg_bills", "s_neg_talk_about", "s_neg_negation",
+            "s_neg_single_tag", "s_neg_official", "s_neg_marketing_ads", "s_neg_chat", "s_neg_codes_delivery",
+            "s_neg_phishing", "s_neg_contact_notice", "s_neg_traditional"} <= negatives
+    positives = {r["family"] for r in sealed if r["is_collection"] == "1"}
+    assert {"s_third_party_polite", "s_third_party_hostile", "s_obfuscated", "s_violence_implied"} <= positives
