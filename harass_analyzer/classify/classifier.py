@@ -185,7 +185,9 @@ class KeywordClassifier:
         """Category, tags, matched terms and score of one normalized, masked text."""
         if not text.strip():
             return ("other", "", "", 0.0)
+        self._gap_text = {}
         logits, rows, values = self.model_.logits(self.features(text))
+        gap_text = self._gap_text
         user_terms: list[tuple[str, str]] = []
         user_weight = dict.fromkeys(TAGS, 0.0)
         for hit in self._kept(text, self.user_matcher_.candidates(text)):
@@ -200,7 +202,7 @@ class KeywordClassifier:
         score = round(float(1.0 / (1.0 + np.exp(-logits[0]))), 3)
         if logits[0] < threshold:
             shown = self.model_.reasons(rows, values, 0) if score >= 0.05 else []
-            return ("other", "", _JOIN.join(f"collection:{t}" for t in shown), score)
+            return ("other", "", _JOIN.join(f"collection:{gap_text.get(t, t)}" for t in shown), score)
         margin = logits[1:] - tag_thresholds
         # a tag is also reported when the user's own terms give it weight 1 (as in the lexicon files)
         tags = [t for i, t in enumerate(TAGS) if margin[i] >= 0 or user_weight[t] >= 1.0]
@@ -209,9 +211,9 @@ class KeywordClassifier:
         if "third_party" in tags and "reminder" in tags:
             tags.remove("reminder")  # pressing someone to get another person to pay is third_party
         terms = [f"{tag}:{term}" for tag, term in user_terms if tag in tags or tag == CONTEXT_TAG]
-        terms += [f"collection:{t}" for t in self.model_.reasons(rows, values, 0)]
+        terms += [f"collection:{gap_text.get(t, t)}" for t in self.model_.reasons(rows, values, 0)]
         for tag in tags:
-            terms += [f"{tag}:{t}" for t in self.model_.reasons(rows, values, 1 + TAGS.index(tag))]
+            terms += [f"{tag}:{gap_text.get(t, t)}" for t in self.model_.reasons(rows, values, 1 + TAGS.index(tag))]
         return ("collection", _JOIN.join(tags), _JOIN.join(dict.fromkeys(terms)), score)
 
     # ------------------------------------------------------------------ tokens and lexicon terms
@@ -246,7 +248,10 @@ class KeywordClassifier:
                 continue  # a term of its own (拖欠 is not a homophone of 他欠)
             for entry in self.matcher_.literal[term]:
                 hits.append(_Hit(start, end, entry, ((start, end),)))
-        return [(h.entry.tag, h.entry.term, h.entry.weight, h.start) for h in self._kept(text, hits)]
+        kept = self._kept(text, hits)
+        # A gap pattern ("{你|您}…{幼儿园|学校}") is explained by the words it matched in this text
+        self._gap_text = {h.entry.term: text[h.start:h.end] for h in kept if h.entry.is_gap}
+        return [(h.entry.tag, h.entry.term, h.entry.weight, h.start) for h in kept]
 
     def _homophones(self, text: str) -> list[tuple[int, int, str]]:
         """Homophone windows of `text`, found per Han/alphanumeric run (a window never spans punctuation)

@@ -21,6 +21,9 @@ from .lexicon import TAGS
 DECISIONS = ("collection", *TAGS)
 # Function words and single characters explain nothing to a reader, whatever their weight.
 _FUNCTION = set("的了你您他她它我们是在吗吧呢啊和与及其这那个就也都又把被给对已请")
+# Courtesy and filler words carry weight in a template's style but explain nothing to a reader.
+_FILLER = frozenset({"您好", "你好", "一下", "请问", "麻烦", "现在", "已经", "这个", "那个", "一个", "我们", "你们", "他们",
+                     "什么", "可以", "怎么", "还是", "如果", "这边", "那边", "打扰", "谢谢", "收到", "回复", "一直"})
 MODEL_FILE = "model.npz"
 
 
@@ -29,7 +32,7 @@ def _shown(name: str) -> str:
     if name.startswith(("p:", "t:", "tq:", "x:", "k:")):
         return ""
     text = readable(name)
-    return "" if len(text) < 2 or set(text) <= _FUNCTION else text
+    return "" if len(text) < 2 or set(text) <= _FUNCTION or text in _FILLER else text
 
 
 def default_model_path() -> Path:
@@ -76,8 +79,10 @@ class Model:
         keep = np.flatnonzero((contribution > 0) & self.showable[rows])
         if not len(keep):
             return []
-        # Words and lexicon terms first, then character n-grams; each by contribution
-        order = keep[np.lexsort((-contribution[keep], self.ngram[rows[keep]]))]
+        # Words and lexicon terms by contribution; character n-grams only where no word explains anything
+        words = keep[~self.ngram[rows[keep]]]
+        keep = words if len(words) else keep
+        order = keep[np.argsort(-contribution[keep], kind="stable")]
         shown: list[str] = []
         for i in order:
             if len(shown) >= limit:
