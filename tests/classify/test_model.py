@@ -61,13 +61,16 @@ def test_figures_on_the_held_out_templates(tmp_path, corpus, clf):
         writer.writerows([r["text"], r["is_collection"], r["tags"]] for r in corpus if r["split"] == "test")
     report = evaluate_file(held_out, clf)
     negatives = report.collection.fp + report.true_negatives
-    assert report.collection.f1 >= 0.93
-    assert report.collection.fp / negatives <= 0.03
-    assert report.macro_f1 >= 0.75
+    # Measured 2026-12-06 (not a pristine split, see LABELLING.md): F1 0.930, 1.0 % false positives, 0.868
+    assert report.collection.f1 >= 0.92
+    assert report.collection.fp / negatives <= 0.015
+    assert report.macro_f1 >= 0.85
 
 
 def test_real_set_f1(clf):
-    assert evaluate_file(EVAL / "real.tsv", clf).collection.f1 >= 0.92
+    report = evaluate_file(EVAL / "real.tsv", clf)
+    assert report.collection.f1 >= 0.95  # measured 0.982 (28 of 29, no false positive)
+    assert report.false_positives == 0
 
 
 def test_model_file_is_small_and_complete():

@@ -75,6 +75,7 @@ def test_not_collection(clf, text):
 
 @pytest.mark.parametrize("sender", ["12368", "+8612368", "110", "12110"])
 def test_official_senders_are_not_collection(clf, sender):
-    text = "您在本院的借款合同纠纷案件已立案，被告应按期应诉，逾期将缺席判决。"
-    assert predict_one(clf, text)["category"] == "collection"          # from an unknown number: impersonation
+    # A court's wording that presses the debt: from an unknown number, impersonation
+    text = "您在本院的借款合同纠纷案件已立案，限您今日还清欠款，逾期将缺席判决并强制执行。"
+    assert predict_one(clf, text)["category"] == "collection"
     assert predict_one(clf, text, sender=sender)["category"] == "other"
