@@ -186,7 +186,7 @@ class KeywordClassifier:
         if not text.strip():
             return ("other", "", "", 0.0)
         self._gap_text = {}
-        logits, rows, values = self.model_.logits(self.features(text))
+        logits, rows, contributions = self.model_.logits(self.features(text))
         gap_text = self._gap_text
         user_terms: list[tuple[str, str]] = []
         user_weight = dict.fromkeys(TAGS, 0.0)
@@ -201,7 +201,7 @@ class KeywordClassifier:
         tag_thresholds = self.model_.tag_thresholds if self.tag_threshold is None else self.tag_threshold
         score = round(float(1.0 / (1.0 + np.exp(-logits[0]))), 3)
         if logits[0] < threshold:
-            shown = self.model_.reasons(rows, values, 0) if score >= 0.05 else []
+            shown = self.model_.reasons(rows, contributions, 0) if score >= 0.05 else []
             return ("other", "", _JOIN.join(f"collection:{gap_text.get(t, t)}" for t in shown), score)
         margin = logits[1:] - tag_thresholds
         # a tag is also reported when the user's own terms give it weight 1 (as in the lexicon files)
@@ -211,9 +211,9 @@ class KeywordClassifier:
         if "third_party" in tags and "reminder" in tags:
             tags.remove("reminder")  # pressing someone to get another person to pay is third_party
         terms = [f"{tag}:{term}" for tag, term in user_terms if tag in tags or tag == CONTEXT_TAG]
-        terms += [f"collection:{gap_text.get(t, t)}" for t in self.model_.reasons(rows, values, 0)]
+        terms += [f"collection:{gap_text.get(t, t)}" for t in self.model_.reasons(rows, contributions, 0)]
         for tag in tags:
-            terms += [f"{tag}:{gap_text.get(t, t)}" for t in self.model_.reasons(rows, values, 1 + TAGS.index(tag))]
+            terms += [f"{tag}:{gap_text.get(t, t)}" for t in self.model_.reasons(rows, contributions, 1 + TAGS.index(tag))]
         return ("collection", _JOIN.join(tags), _JOIN.join(dict.fromkeys(terms)), score)
 
     # ------------------------------------------------------------------ tokens and lexicon terms

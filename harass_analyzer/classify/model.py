@@ -64,18 +64,19 @@ class Model:
         return np.asarray(self.meta.get("tag_thresholds", [0.0] * len(TAGS)), dtype=np.float32)
 
     def logits(self, found: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(logit per decision, the model's feature rows present, their values)."""
+        """(logit per decision, the model's feature rows present, each one's contribution per decision)."""
         index = self.index
         pairs = [(i, value) for i, value in zip(map(index.get, found), found.values()) if i is not None]
         if not pairs:
-            return self.bias.copy(), np.zeros(0, np.intp), np.zeros(0, np.float32)
+            return self.bias.copy(), np.zeros(0, np.intp), np.zeros((0, len(self.bias)), np.float32)
         rows = np.fromiter((i for i, _ in pairs), dtype=np.intp, count=len(pairs))
         values = np.fromiter((v for _, v in pairs), dtype=np.float32, count=len(pairs))
-        return self.bias + values @ self.weights[rows], rows, values
+        contributions = self.weights[rows] * values[:, None]
+        return self.bias + contributions.sum(axis=0), rows, contributions
 
-    def reasons(self, rows: np.ndarray, values: np.ndarray, decision: int, limit: int = 3) -> list[str]:
+    def reasons(self, rows: np.ndarray, contributions: np.ndarray, decision: int, limit: int = 3) -> list[str]:
         """The readable features that pushed `decision` up most (t: lexicon sums are shown by their terms)."""
-        contribution = values * self.weights[rows, decision]
+        contribution = contributions[:, decision]
         keep = np.flatnonzero((contribution > 0) & self.showable[rows])
         if not len(keep):
             return []
