@@ -141,7 +141,7 @@ def method_blocks(f: ReportFacts) -> list[tuple]:
 
 
 def integrity_blocks(f: ReportFacts) -> list[tuple]:
-    from .bundle import FINGERPRINT_SLOT
+    from ..evidence import FINGERPRINT_SLOT
 
     t = TEXT[f.lang]
     # records read = events + not imported + duplicates merged, for every input
