@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -86,32 +87,31 @@ def col_or(cols: set[str], name: str, default: str = "NULL", alias: str | None =
     return f"{expr} AS {alias or name}"
 
 
-_TABLE_CACHE: dict[tuple, frozenset[str]] = {}
-
-
 def sniff_tables(path: Path) -> frozenset[str]:
-    """Lower-case table names of a SQLite file (read from a temp copy; cached per file state).
+    """Lower-case table names of a SQLite file (read from a temp copy); empty when it is not SQLite.
 
     Every SQLite importer's sniff() asks this, so the copy is made once per file, not once per importer.
-    Returns an empty set when the file cannot be opened as SQLite.
     """
     try:
         st = path.stat()
         wal = Path(str(path) + "-wal")
-        key = (str(path.resolve()), st.st_size, st.st_mtime_ns, wal.stat().st_size if wal.is_file() else -1)
+        state = (str(path.resolve()), st.st_size, st.st_mtime_ns, wal.stat().st_size if wal.is_file() else -1)
     except OSError:
         return frozenset()
-    if key not in _TABLE_CACHE:
-        try:
-            with open_readonly(path) as conn:
-                _TABLE_CACHE[key] = frozenset(table_names(conn))
-        except NoTempFolder:
-            raise  # not "not SQLite": the user must hear why
-        except UnreadableSource:
-            _TABLE_CACHE[key] = frozenset()
-        if len(_TABLE_CACHE) > 256:
-            _TABLE_CACHE.pop(next(iter(_TABLE_CACHE)))
-    return _TABLE_CACHE[key]
+    return _tables_in(state, path)
+
+
+# Keyed by the file's state (a changed file is read again). detect() asks the SQLite sniffers about one
+# file in a row, so a few entries serve it; the cache is bounded and holds only table names.
+@lru_cache(maxsize=8)
+def _tables_in(state: tuple[str, int, int, int], path: Path) -> frozenset[str]:
+    try:
+        with open_readonly(path) as conn:
+            return frozenset(table_names(conn))
+    except NoTempFolder:
+        raise  # not "not SQLite": the user must hear why (and an exception is not cached)
+    except UnreadableSource:
+        return frozenset()
 
 
 def count_rows(conn: sqlite3.Connection, tables: list[str]) -> int:
