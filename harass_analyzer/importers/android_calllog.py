@@ -16,8 +16,8 @@ from pathlib import Path
 
 from ..android_codes import CALL_TYPES
 from .base import RawColumns, ReadContext
-from .sqlite_base import SqliteImporter, as_int, as_seconds, each_row, row_key, select_columns
-from .sqlite_util import column_names, table_names
+from .sqlite_base import (SqliteImporter, as_int, as_seconds, column_names, each_row, row_key, select_columns,
+                          table_names)
 
 NAME = "android_calllog"
 NOT_CONNECTED = {"missed", "rejected", "blocked"}

@@ -25,7 +25,7 @@ import pandas as pd
 from ..errors import UnreadableSource
 from .base import HEAD_BYTES, Importer, ReadContext, empty_raw_frame, temp_folder
 from .detection import detect_among
-from .sqlite_util import SIDECARS, is_sqlite
+from .sqlite_base import SIDECARS, is_sqlite
 
 NAME = "android_backup"
 AB_MAGIC = b"ANDROID BACKUP\n"

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from ..android_codes import MMS_BOXES, SMS_TYPES, SMS_VENDOR_MARKS
 from .base import RawColumns, ReadContext
-from .sqlite_base import SqliteImporter, as_int, each_row, row_key, select_columns
-from .sqlite_util import column_names, table_names
+from .sqlite_base import SqliteImporter, as_int, column_names, each_row, row_key, select_columns, table_names
 
 NAME = "android_mmssms"
 MMS_REPORT_TYPES = {134: "delivery report", 135: "read report", 136: "read report"}

@@ -21,7 +21,7 @@ from ..errors import UnreadableSource
 from .base import Importer, IssueLog, ReadContext, empty_raw_frame, read_head
 from .ios_calls import IosCallsImporter
 from .ios_sms import IosSmsImporter
-from .sqlite_util import SIDECARS, is_sqlite, open_readonly
+from .sqlite_base import SIDECARS, is_sqlite, open_readonly
 
 NAME = "ios_backup"
 HOME = "HomeDomain"
@@ -156,5 +156,6 @@ class IosBackupImporter(Importer):
     def count(self, path: Path, ctx: ReadContext) -> int:
         total = 0
         for rel, (stored, sidecars) in self._locate(path, ctx).items():
-            total += (SMS_READER if rel == SMS_DB else CALLS_READER).count_db(stored, str(stored), sidecars)
+            with open_readonly(stored, sidecars, label=str(stored)) as conn:
+                total += (SMS_READER if rel == SMS_DB else CALLS_READER).count_connection(conn)
         return total

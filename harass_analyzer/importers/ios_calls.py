@@ -16,8 +16,7 @@ from pathlib import Path
 
 from ..timeconv import APPLE_EPOCH_S, seconds_to_ms
 from .base import RawColumns, ReadContext
-from .sqlite_base import SqliteImporter, as_int, as_seconds, each_row, select_columns
-from .sqlite_util import column_names, table_names
+from .sqlite_base import SqliteImporter, as_int, as_seconds, column_names, each_row, select_columns, table_names
 
 NAME = "ios_calls"
 DISCONNECTED_REJECTED = 6

@@ -21,8 +21,7 @@ from pathlib import Path
 from ..errors import UnreadableSource
 from ..timeconv import apple_to_ms
 from .base import RawColumns, ReadContext
-from .sqlite_base import SqliteImporter, each_row, select_columns
-from .sqlite_util import col_or, column_names, open_readonly, table_names
+from .sqlite_base import SqliteImporter, col_or, column_names, each_row, open_readonly, select_columns, table_names
 
 NAME = "ios_sms"
 OBJECT_REPLACEMENT = "\ufffc"  # attachment placeholder inside message text
