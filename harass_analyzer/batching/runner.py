@@ -30,16 +30,13 @@ ALLOWED_FAILURES = 1  # a case whose worker died is tried once more, on another 
 
 def prepare_process() -> None:
     """Process policy and start-up work, once per worker process (not per case, not in library calls)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     from .. import api  # noqa: F401  (the whole tool, imported once)
     from ..classify import KeywordClassifier
-    from ..memory import return_freed_memory
+    from ..policy import apply_process_policy
     from ..report.charts import font_rc
     from ..report.outputs import write_outputs  # noqa: F401
 
-    return_freed_memory()
+    apply_process_policy()
     KeywordClassifier().fit().warm_up()
     font_rc()
 
@@ -79,7 +76,7 @@ def run_case(case: dict, cases_dir: str, cwd: str, options: dict, resume: bool) 
     """The task: one case's bundle (or, with resume, its verified earlier bundle) and its summary."""
     from ..api import Options, analyze
     from ..memory import trim_heap
-    from ..verify import verify_bundle
+    from ..evidence import verify_bundle
     from .cross_case import case_summary
 
     with _CASE_LOCK:

@@ -8,12 +8,16 @@ Paste-ready sentences (`finding_sentence`, `citation_sentence`) name no rule ids
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..rules.profile import WEIGHT_LABELS, Citation
-from .texts import night_label
+from .texts import night_label, weight_label
+
+if TYPE_CHECKING:  # facts.py builds the findings: its types for the annotations only
+    from .facts import EntityFacts, ReportFacts
 
 # Rules that protect a third party (a contact's complaint leads with them).
 THIRD_PARTY_KINDS = ("third_party", "after_stop")
@@ -215,3 +219,16 @@ def citation_caveat(x: Finding, lang: str) -> list[str]:
         lines.append("次数界限是本工具自设的经验值，不是法律规定；投诉时只陈述事实和次数。" if lang == "zh" else
                      "The count limit is this tool's own heuristic, not a legal number; state only the facts.")
     return lines
+
+
+def violation_rows(entity: EntityFacts, f: ReportFacts) -> list[dict]:
+    """One dict per rule flagged for `entity` (report/findings.py): rule (title and id), times
+    (violations.csv rows), the worst window in words, the first event's real time, weight, citations."""
+    rows = []
+    for x in f.findings.get(entity.name, []):
+        rule = (f"{x.title}（{x.rule_id}）" if f.lang == "zh" else f"{x.title} ({x.rule_id})") if x.title != x.rule_id \
+            else x.rule_id
+        rows.append({"rule": rule, "title": x.title, "threshold": x.threshold, "times": x.rows,
+                     "worst": worst_words(x, f.lang), "first": x.first,
+                     "weight": weight_label(x.weight, f.lang), "citation": "\n".join(basis_sentences(x, f.lang))})
+    return rows
