@@ -78,10 +78,14 @@ class EventsCsv:
             self._future.result()
 
 
-def write_outputs(staging: Path, analysis: Analysis, run: Run, events_csv: EventsCsv | None = None) -> None:
+def write_outputs(staging: Path, analysis: Analysis, run: Run | None = None,
+                  events_csv: EventsCsv | None = None) -> None:
     """Every output of `analysis` into `staging`; background work (events.csv, the font subset) runs on
-    threads of `run`, which waits for them when it closes. `events_csv` may have been started on the
-    final event table already (api.analyze)."""
+    threads of `run` (one of its own, closed before this returns, when none is given). `events_csv` may
+    have been started on the final event table already (api.analyze)."""
+    if run is None:
+        with Run() as own:
+            return write_outputs(staging, analysis, own, events_csv)
     if analysis.options.redact:
         analysis = redact(analysis)
     lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
