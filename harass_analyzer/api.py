@@ -8,76 +8,23 @@ from __future__ import annotations
 import errno
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
+from . import evidence
+from ._version import __version__
 from .analysis.senders import sender_summary
-from .errors import OutOfSpace, printable
+from .errors import ConfigError, OutOfSpace, printable
 from .outpath import check_output
-from .pipeline import LoadResult, load_events
-from .errors import ConfigError
+from .pipeline import load_events
 from .report import archive, bundle
-from .schema import ISSUE_COLUMNS
+from .run import Run
+from .schema import ISSUE_COLUMNS, Analysis, BundleSummary, LoadResult, Options
 
 
 # A full disk, a quota or a file-size limit while the bundle is written: a user's problem, not a bug.
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
-
-
-@dataclass
-class Options:
-    """Everything a run can be told; the CLI maps its flags onto this."""
-
-    tz: str = "Asia/Shanghai"
-    lang: str = "zh"
-    column_map: dict = field(default_factory=dict)
-    lexicon: Path | None = None
-    rules: str = "cn"
-    role: str = "debtor"
-    entities_file: Path | None = None
-    stop_date: str | None = None
-    region: str = "CN"  # ISO 3166 country for numbers written without a country code
-    redact: bool = False
-    zip: bool = False
-    copy_recordings: bool = False  # call recordings copied into the bundle (recordings/), never by default
-    numbers_file: Path | None = None  # --numbers: number,label[,entity] (analysis.labels)
-    role_given: bool = False  # the user chose --role: no third-party hint
-
-
-@dataclass
-class Analysis:
-    """One run's results, in memory: what the bundle writers read."""
-
-    events: pd.DataFrame
-    senders: pd.DataFrame
-    issues: pd.DataFrame
-    inputs: list[dict]
-    tz: str
-    duplicates_merged: int
-    options: Options
-    entities: pd.DataFrame | None = None
-    violations: pd.DataFrame | None = None
-    profile: object | None = None
-    recordings: pd.DataFrame | None = None  # one row per call recording input (analysis/recordings.py)
-    suspects: object | None = None  # analysis.call_patterns.Suspects
-    personal_excluded: int = 0  # events of numbers labelled personal, left out
-    role_hint: dict | None = None  # analysis.role_hint: the texts say the owner is a third party
-
-
-@dataclass
-class BundleSummary:
-    out: Path
-    events: int
-    senders: int
-    issues: int               # records not imported (listed in import_issues.csv)
-    duplicates_merged: int
-    files_not_read: int = 0   # inputs that could not be read at all (listed too)
-    suspects: int = 0
-    role_hint: dict | None = None
-    fingerprint: str = ""  # SHA-256 of manifest.json: the one value to notarise or timestamp
 
 
 def issues_table(result: LoadResult) -> pd.DataFrame:
@@ -125,20 +72,22 @@ def _printable_names(result: LoadResult) -> None:
 def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
                  progress: Callable[[Path], None] | None = None,
                  events_ready: Callable[[pd.DataFrame], None] | None = None,
-                 skip: Iterable[Path] = ()) -> Analysis:
+                 skip: Iterable[Path] = (), run: Run | None = None) -> Analysis:
     """Import, classify and analyse; nothing is written. `events_ready` is called with the final event
-    table as soon as it exists (before the rules and summaries), e.g. to start writing it out."""
+    table as soon as it exists (before the rules and summaries), e.g. to start writing it out. `run`
+    owns the background work (a Run of its own when none is given, closed before this returns)."""
+    if run is None:
+        with Run() as own:
+            return run_analysis(paths, options, progress, events_ready, skip, own)
     from .analysis.call_patterns import find_suspects
     from .analysis.entities import assign_entities, read_mapping
     from .analysis.labels import drop_personal, read_labels
     from .analysis.number_info import with_number_info
     from .analysis.role_hint import role_hint
     from .classify import KeywordClassifier
-    from .memory import return_freed_memory
     from .numbers import check_region
     from .rules import check_rules, check_stop_date, load_profile
 
-    return_freed_memory()
     options = options or Options()
     # Every option is checked before any import: a mistake costs seconds, not a whole run.
     check_stop_date(options.stop_date)
@@ -151,7 +100,7 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
     labels = read_labels(options.numbers_file) if options.numbers_file is not None else None  # and labels
     result = load_events(paths, tz=options.tz, column_map=options.column_map, classifier=classifier,
                          progress=progress, while_waiting=lambda: _get_ready(classifier), skip=skip,
-                         region=options.region)
+                         region=options.region, run=run)
     _printable_names(result)
     events, personal = drop_personal(result.events, labels)
     events, entities = assign_entities(events, options.entities_file,
@@ -175,8 +124,15 @@ def run_analysis(paths: Iterable[str | Path], options: Options | None = None,
 
 def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shanghai", force: bool = False,
             column_map: dict | None = None, progress: Callable[[Path], None] | None = None,
-            options: Options | None = None) -> BundleSummary:
-    """Import every export under `paths` and write the evidence bundle to `out`."""
+            options: Options | None = None, run: Run | None = None) -> BundleSummary:
+    """Import every export under `paths` and write the evidence bundle to `out`.
+
+    Every thread and child process the run starts belongs to `run` (one of its own when none is given)
+    and has stopped when this returns or raises. Nothing process-wide is changed (allocator, signal
+    handlers, matplotlib's backend): that is the caller's policy (`harass_analyzer.policy`)."""
+    if run is None:
+        with Run() as own:
+            return analyze(paths, out, tz, force, column_map, progress, options, own)
     from .report.outputs import EventsCsv, write_outputs
 
     options = options or Options(tz=tz, column_map=column_map or {})
@@ -189,27 +145,29 @@ def analyze(paths: Iterable[str | Path], out: str | Path, tz: str = "Asia/Shangh
         archive.check_zip_target(out, force)
     check_output(out, paths, force)
     staging = bundle.prepare_output(out, force)
-    # events.csv (hundreds of MB at a million rows) is written on a thread from the moment the event
-    # table is final, beside the rules, the report's facts and the charts. A redacted bundle writes the
-    # redacted table instead, so it starts with the other outputs.
-    events_csv = EventsCsv(staging)
+    # events.csv (hundreds of MB at a million rows) is written on a thread of the run from the moment the
+    # event table is final, beside the rules, the report's facts and the charts. A redacted bundle writes
+    # the redacted table instead, so it starts with the other outputs.
+    events_csv = EventsCsv(staging, run)
     try:
         analysis = run_analysis(paths, options, progress,
-                                events_ready=None if options.redact else events_csv.start, skip=[out, staging])
+                                events_ready=None if options.redact else events_csv.start, skip=[out, staging],
+                                run=run)
         if options.copy_recordings and analysis.recordings is not None:
             from .analysis.recordings import copy_recordings
             analysis.recordings = copy_recordings(analysis.recordings, staging)
-        write_outputs(staging, analysis, events_csv)
+        write_outputs(staging, analysis, run, events_csv)
         from .report.facts import run_options
 
         counts = {"duplicates_merged": analysis.duplicates_merged, "events": len(analysis.events)}
         if analysis.personal_excluded:
             counts["personal_events_excluded"] = analysis.personal_excluded
-        fingerprint = bundle.write_manifest(staging, {"name": "harass-analyzer", "version": __version__},
-                                            analysis.tz, analysis.inputs, {**counts, "options": run_options(analysis)})
+        fingerprint = evidence.write_manifest(staging, {"name": "harass-analyzer", "version": __version__},
+                                              analysis.tz, analysis.inputs,
+                                              {**counts, "options": run_options(analysis)}, known=run.known_hash)
         bundle.commit_bundle(staging, out)
     except BaseException as exc:
-        events_csv.stop()
+        run.close()  # the writer threads and workers stop before their folder goes
         bundle.discard(staging)
         if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
             raise OutOfSpace(f"{out}: out of space or over a file-size limit ({exc.strerror or exc}); "

@@ -13,7 +13,7 @@ from typing import Optional, TypeVar
 
 import typer
 
-from . import __version__
+from ._version import __version__
 from .errors import ConfigError, HarassAnalyzerError, printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -108,7 +108,8 @@ def analyze(
     """Import every export under INPUTS and write the evidence bundle to OUT."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from .xmlscan.sbr_parts import cancel_early, prestart
+    from .run import Run
+    from .xmlscan.sbr_parts import prestart
 
     try:
         ZoneInfo(tz)
@@ -126,8 +127,23 @@ def analyze(
 
     guarded(lambda: check_stop_date(stop_date))
     guarded(lambda: check_region(region))
-    # Large SMS B&R files start parsing on the other cores now, while the rest of the tool is imported.
-    prestart([str(p) for p in inputs])
+    with Run() as run:  # every thread and worker of the run stops before the command returns
+        # A large SMS B&R file starts parsing on the other cores now, while the rest of the tool is imported.
+        prestart([str(p) for p in inputs], run)
+        summary = _analyze(inputs, out, force, run, dict(
+            tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role, entities_file=entities, stop_date=stop_date, lang=lang,
+            redact=redact, zip=make_zip, numbers_file=numbers, role_given=role_given, region=region.upper(),
+            copy_recordings=copy_recordings))
+    typer.echo(f"wrote {printable(summary.out)}: {summary.events} events, {summary.senders} senders, "
+               f"{summary.duplicates_merged} duplicates merged, {summary.issues} records not imported"
+               + (f", {summary.files_not_read} input file(s) not read" if summary.files_not_read else "")
+               + " (see import_issues.csv)" + _suspects_note(summary))
+    typer.echo(f"bundle fingerprint (SHA-256 of manifest.json; keep it, have it timestamped or notarised): "
+               f"{summary.fingerprint}")
+
+
+def _analyze(inputs: list[Path], out: Path, force: bool, run, options: dict):
+    """api.analyze under a progress line (shown on a terminal only)."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -143,20 +159,8 @@ def analyze(
             done[0] += 1
             bar.update(task, description=f"imported {done[0]} input(s), last: {printable(path.name)}")
 
-        options = Options(tz=tz, column_map=mapping, lexicon=lexicon, rules=rules, role=role,
-                          entities_file=entities, stop_date=stop_date, lang=lang, redact=redact, zip=make_zip,
-                          numbers_file=numbers, role_given=role_given, region=region.upper(),
-                          copy_recordings=copy_recordings)
-        try:
-            summary = guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=options))
-        finally:
-            cancel_early()  # workers the import did not take over (an error before it got to them)
-    typer.echo(f"wrote {printable(summary.out)}: {summary.events} events, {summary.senders} senders, "
-               f"{summary.duplicates_merged} duplicates merged, {summary.issues} records not imported"
-               + (f", {summary.files_not_read} input file(s) not read" if summary.files_not_read else "")
-               + " (see import_issues.csv)" + _suspects_note(summary))
-    typer.echo(f"bundle fingerprint (SHA-256 of manifest.json; keep it, have it timestamped or notarised): "
-               f"{summary.fingerprint}")
+        return guarded(lambda: run_analyze(inputs, out, force=force, progress=progress, options=Options(**options),
+                                           run=run))
 
 
 def _suspects_note(summary) -> str:
@@ -272,7 +276,7 @@ def inspect(paths: list[Path] = typer.Argument(..., help="Files or folders to ex
 def verify(bundle: Path = typer.Argument(..., help="An evidence bundle folder, or its OUT.zip, written by "
                                          "`analyze`.")) -> None:
     """Re-hash the bundle against its manifest; list every changed, missing or extra file (exit 1 if any)."""
-    from .verify import bundle_fingerprint, verify_bundle
+    from .evidence import bundle_fingerprint, verify_bundle
 
     problems = guarded(lambda: verify_bundle(bundle))
     for line in problems:
@@ -314,16 +318,21 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Console-script entry point. Ends the process without the interpreter's teardown: after a run over
-    a million events, freeing every cached object one by one takes about half a second and gains nothing.
-    Exit handlers still run and the output streams are flushed first."""
-    import atexit
+    """Console-script entry point, and the one place of process-wide policy (harass_analyzer.policy):
+    the allocator set-up, signal handling, and the end of the process without the interpreter's
+    teardown — after a run over a million events, freeing every cached object one by one takes about
+    half a second and gains nothing. Every run's threads and workers have stopped by then (each command
+    closes its Run); logging and the output streams are flushed first."""
+    import logging
     import signal
+
+    from .policy import apply_process_policy
 
     # A `kill` (SIGTERM) ends the run as Ctrl-C does: the staging folder and the workers are removed.
     signal.signal(signal.SIGTERM, _terminated)
     if hasattr(signal, "SIGXFSZ"):  # over a file-size limit: write() fails with EFBIG (an error line)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # instead of the process dying mid-bundle
+    apply_process_policy()
     try:
         app(prog_name="harass-analyzer")
         code = 0
@@ -332,7 +341,7 @@ def main() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what SystemExit does with a message
         code = 1
-    atexit._run_exitfuncs()
+    logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -5,24 +5,22 @@
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .classify import classify_events
-from .errors import ConfigError, ImportIssue, NothingToImport, UnknownFormat, UnreadableSource
 from .discovery import discover
+from .errors import ConfigError, NothingToImport, UnknownFormat, UnreadableSource
+from .evidence import sha256_file
 from .importers import Importer, IssueLog, ReadContext
 from .importers.base import empty_raw_frame
 from .numbers import normalize_series
-from .schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS
+from .run import Run
+from .schema import OPTIONAL_RAW_DEFAULTS, RAW_COLUMNS, InputRecord, LoadResult
 from .timeconv import iso_strings, local_times
 
 # Timestamps outside this window are broken records (0, negative, year 9999), not contact.
@@ -30,104 +28,51 @@ MIN_TS_MS = 788918400000  # 1995-01-01
 MAX_TS_MS = 4102444800000  # 2100-01-01
 
 
-@dataclass
-class InputRecord:
-    """One recognised input: what the manifest says about it."""
-
-    path: str
-    format: str
-    files: list[dict] = field(default_factory=list)  # [{path, sha256, bytes}]
-    records: int = 0   # records read: events + skipped + merged, always
-    skipped: int = 0   # records listed in import_issues.csv as not imported
-    merged: int = 0    # duplicate copies merged into an event from elsewhere (listed in its also_in)
-    events: int = 0    # events in the table that come from this input
-    error: str = ""    # why the input could not be read at all (then it counts no records)
-
-
-@dataclass
-class LoadResult:
-    events: pd.DataFrame
-    issues: list[ImportIssue]
-    inputs: list[InputRecord]
-    tz: str
-    duplicates_merged: int = 0
-    recordings: pd.DataFrame | None = None  # call recordings among the inputs (analysis/recordings.py)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 COPY_PREFERENCE = {"tabular": 2, "vmessage": 1}  # higher = kept only when no better copy exists
 
 def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, column_map: dict | None,
-              progress: Callable[[Path], None] | None,
+              progress: Callable[[Path], None] | None, run: Run,
               while_waiting: Callable[[], None] | None = None
-              ) -> tuple[pd.DataFrame, list[InputRecord], list[tuple[int, int, object]], list[tuple]]:
-    """Read every input: (raw frame, inputs, (first raw row, rows, handle) of each file whose parse
-    workers go on computing the classifier's templates: `_known_templates` collects them, and the
-    evidence files still to hash: `_hash_evidence` does it)."""
+              ) -> tuple[pd.DataFrame, list[InputRecord], list[tuple]]:
+    """Read every input: (raw frame, inputs, the evidence files still to hash: `_hash_evidence` does it)."""
     frames = []
     to_hash: list[tuple[dict, Path, tuple[int, int]]] = []
-    kept: list[tuple[int, int, object]] = []
     inputs = []
-    contexts = [ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map) for path, _ in found]
+    contexts = [ReadContext(issues, tz=tz, source_name=str(path), column_map=column_map, run=run)
+                for path, _ in found]
     evidence = [imp.evidence_files(path) for path, imp in found]
     stats = [[(f.stat().st_size, f.stat().st_mtime_ns) for f in files] for files in evidence]
-    started: dict[int, object] = {}
-    try:
-        # The largest file that can be parsed by worker processes starts first; the main process reads the
-        # other inputs meanwhile (and warms the classifier up), so both cores stay busy. The evidence is
-        # hashed afterwards, beside the analysis (_hash_evidence).
-        for index in sorted(range(len(found)), key=lambda i: -sum(s for s, _ in stats[i])):
-            path, imp = found[index]
-            handle = imp.start_read(path, contexts[index])
-            if handle is not None:
-                started[index] = handle
-                break
-        if while_waiting is not None:
-            while_waiting()
-        for index, (path, imp) in enumerate(found):
-            files = [{"path": str(f), "sha256": None, "bytes": size} for f, (size, _) in zip(evidence[index], stats[index])]
-            to_hash += [(entry, Path(entry["path"]), before) for entry, before in zip(files, stats[index])]
-            before = len(issues)
-            try:
-                if index in started:  # the handle stays in `started` (stopped on an error) until it is read
-                    frame = imp.read(path, contexts[index], started=started[index])
-                    kept.append((index, len(frame), started.pop(index)))
-                else:
-                    frame = imp.read(path, contexts[index])
-            except (UnreadableSource, UnknownFormat, ConfigError) as exc:
-                # One unreadable, encrypted or unmappable file must not stop the others: it is listed.
-                if index in started:
-                    started.pop(index).cancel()
-                del issues.issues[before:]  # what it logged before failing stands for nothing imported
-                issues.add_file(str(path), f"file not read: {exc}")
-                frame = empty_raw_frame()
-                failed = str(exc)
-            else:
-                failed = ""
-            skipped = issues.records_since(before)
-            rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame) + skipped,
-                              skipped=skipped, events=len(frame), error=failed)
-            frame["_input"] = len(inputs)
-            inputs.append(rec)
-            frames.append(frame)
-            if progress:
-                progress(path)
-    except BaseException:
-        for _, _, handle in kept:
-            handle.cancel()
-        raise
-    finally:
-        for handle in started.values():  # an error elsewhere: stop the workers, remove their files
-            handle.cancel()
-    first_row = np.cumsum([0] + [len(f) for f in frames])
-    kept = [(int(first_row[index]), rows, handle) for index, rows, handle in kept]
+    # The largest input whose importer can work in the background (worker processes) starts first; the
+    # main process reads the other inputs meanwhile (and warms the classifier up), so both cores stay
+    # busy. The evidence is hashed afterwards, beside the analysis (_hash_evidence).
+    for index in sorted(range(len(found)), key=lambda i: -sum(s for s, _ in stats[i])):
+        path, imp = found[index]
+        if imp.begin(path, contexts[index]):
+            break
+    if while_waiting is not None:
+        while_waiting()
+    for index, (path, imp) in enumerate(found):
+        files = [{"path": str(f), "sha256": None, "bytes": size} for f, (size, _) in zip(evidence[index], stats[index])]
+        to_hash += [(entry, Path(entry["path"]), before) for entry, before in zip(files, stats[index])]
+        before = len(issues)
+        try:
+            frame = imp.read(path, contexts[index])
+        except (UnreadableSource, UnknownFormat, ConfigError) as exc:
+            # One unreadable, encrypted or unmappable file must not stop the others: it is listed.
+            del issues.issues[before:]  # what it logged before failing stands for nothing imported
+            issues.add_file(str(path), f"file not read: {exc}")
+            frame = empty_raw_frame()
+            failed = str(exc)
+        else:
+            failed = ""
+        skipped = issues.records_since(before)
+        rec = InputRecord(path=str(path), format=imp.NAME, files=files, records=len(frame) + skipped,
+                          skipped=skipped, events=len(frame), error=failed)
+        frame["_input"] = len(inputs)
+        inputs.append(rec)
+        frames.append(frame)
+        if progress:
+            progress(path)
     frames = [f for f in frames if len(f)]
     raw = pd.concat(frames, ignore_index=True) if frames else empty_raw_frame().assign(_input=0)
     for col, default in OPTIONAL_RAW_DEFAULTS.items():
@@ -135,7 +80,7 @@ def _read_all(found: list[tuple[Path, Importer]], issues: IssueLog, tz: str, col
             raw[col] = default
         else:
             raw[col] = raw[col].fillna(default)
-    return raw, inputs, kept, to_hash
+    return raw, inputs, to_hash
 
 
 def _hash_evidence(to_hash: list[tuple[dict, Path, tuple[int, int]]]) -> None:
@@ -148,29 +93,6 @@ def _hash_evidence(to_hash: list[tuple[dict, Path, tuple[int, int]]]) -> None:
         after = path.stat()
         if (after.st_size, after.st_mtime_ns) != before:
             raise UnreadableSource(f"{entry['path']}: changed while it was being read; re-run on a copy")
-
-
-def _known_templates(raw_rows: np.ndarray, raw_count: int, pending: list[tuple[int, int, object]]):
-    """The templates parse workers computed, as classify_events' `known` for the events whose raw rows
-    are `raw_rows`; None when there are none (a worker failed: the classifier then does it all)."""
-    import pyarrow as pa
-
-    code_of_raw = np.full(raw_count, -1, dtype=np.int64)
-    dictionaries, count = [], 0
-    for first, rows, handle in pending:
-        parts = handle.templates()  # [(codes, templates)] per worker, in row order
-        if parts is None or sum(len(codes) for codes, _ in parts) != rows:
-            continue
-        for codes, templates in parts:
-            code_of_raw[first:first + len(codes)] = codes + count
-            first += len(codes)
-            dictionaries.append(templates)
-            count += len(templates)
-    if not dictionaries:
-        return None
-    codes = code_of_raw[raw_rows]
-    mask = codes >= 0
-    return mask, codes[mask], pa.chunked_array(dictionaries, type=pa.large_string()).combine_chunks()
 
 
 def _drop_implausible_times(raw: pd.DataFrame, issues: IssueLog, inputs: list[InputRecord]) -> pd.DataFrame:
@@ -316,12 +238,17 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
                 classifier: object | None = None,
                 progress: Callable[[Path], None] | None = None,
                 while_waiting: Callable[[], None] | None = None, skip: Iterable[Path] = (),
-                region: str = "CN") -> LoadResult:
+                region: str = "CN", run: Run | None = None) -> LoadResult:
     """Import, normalize, merge and classify every export under `paths`; `region`: the country of
-    numbers written without a country code (a record's own country hint comes first).
+    numbers written without a country code (a record's own country hint comes first). `run` owns the
+    background work (parse workers, the hashing thread): one of its own, closed before this returns,
+    when none is given.
 
     Raises NothingToImport when no input is a recognised export, UnreadableSource for an unreadable one.
     """
+    if run is None:
+        with Run() as own:
+            return load_events(paths, tz, column_map, classifier, progress, while_waiting, skip, region, own)
     issues = IssueLog()
     found = discover(paths, issues, skip=skip)
     if not found:
@@ -329,37 +256,28 @@ def load_events(paths: Iterable[str | Path], tz: str = "Asia/Shanghai", column_m
         raise NothingToImport("no importable phone export found" + (f" ({listed})" if listed else ""))
     # While worker processes parse a large export, the classifier loads its lexicon and jieba's dictionary
     # meanwhile (and whatever else the caller wants ready: `while_waiting`).
-    raw, inputs, pending, to_hash = _read_all(found, issues, tz, column_map, progress,
-                                              while_waiting=while_waiting or getattr(classifier, "warm_up", None))
+    raw, inputs, to_hash = _read_all(found, issues, tz, column_map, progress, run,
+                                     while_waiting=while_waiting or getattr(classifier, "warm_up", None))
     if all(rec.error for rec in inputs):
         listed = "; ".join(f"{rec.path}: {rec.error}" for rec in inputs[:3])
         raise NothingToImport(f"no importable phone export found ({listed})")
-    hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hash")
-    hashed = hashing.submit(_hash_evidence, to_hash)
-    hashing.shutdown(wait=False)
-    try:
-        raw_count = len(raw)
-        raw["_raw_row"] = np.arange(raw_count)  # ties rows to the templates parse workers compute meanwhile
-        raw = _drop_implausible_times(raw, issues, inputs)
-        raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"], region,
-                                              hints=raw.get("country_hint"))
-        if "country_hint" in raw:  # used up: not an output column
-            raw = raw.drop(columns="country_hint")
-        events, merged = merge_duplicates(raw)
-        del raw  # the merged frame shares its columns (copy-on-write); nothing else may keep them alive
-        for idx, count in merged.items():
-            inputs[int(idx)].merged = int(count)
-            inputs[int(idx)].events -= int(count)
-        events = sort_by_time(events)
-        events.insert(0, "event_id", event_ids(len(events)).array)  # positional, whatever the index
-        events["local_time"] = local_times(events["ts_ms"], tz)
-        events["timestamp"] = iso_strings(events["local_time"])
-        known = _known_templates(events["_raw_row"].to_numpy(), raw_count, pending) if pending else None
-        events = classify_events(events, classifier, known=known)
-    finally:
-        for _, _, handle in pending:
-            handle.cancel()
-    events = events.drop(columns=["_input", "_raw_row"])
+    hashed = run.thread("hash", _hash_evidence, to_hash)
+    raw = _drop_implausible_times(raw, issues, inputs)
+    raw["counterpart"] = normalize_series(raw["counterpart_raw"], raw["presentation"], region,
+                                          hints=raw.get("country_hint"))
+    if "country_hint" in raw:  # used up: not an output column
+        raw = raw.drop(columns="country_hint")
+    events, merged = merge_duplicates(raw)
+    del raw  # the merged frame shares its columns (copy-on-write); nothing else may keep them alive
+    for idx, count in merged.items():
+        inputs[int(idx)].merged = int(count)
+        inputs[int(idx)].events -= int(count)
+    events = sort_by_time(events)
+    events.insert(0, "event_id", event_ids(len(events)).array)  # positional, whatever the index
+    events["local_time"] = local_times(events["ts_ms"], tz)
+    events["timestamp"] = iso_strings(events["local_time"])
+    events = classify_events(events, classifier)
+    events = events.drop(columns=["_input"])
     events, recordings = _link_recordings(found, events, issues, tz, region)
     hashed.result()  # re-raises a change of an input during the run
     return LoadResult(events=events, issues=issues.issues, inputs=inputs, tz=tz,
@@ -380,4 +298,4 @@ def _link_recordings(found: list[tuple[Path, Importer]], events: pd.DataFrame, i
     return events, (table if infos else None)
 
 
-__all__ = ["InputRecord", "LoadResult", "discover", "load_events", "merge_duplicates", "sha256_file", "RAW_COLUMNS", "np"]
+__all__ = ["InputRecord", "LoadResult", "discover", "load_events", "merge_duplicates"]

@@ -33,6 +33,17 @@ Enriched columns (pipeline):
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # names for the annotations only: importing them would pull pandas into every floor
+    import pandas as pd
+
+    from .analysis.call_patterns import Suspects
+    from .errors import ImportIssue
+    from .rules.profile import RuleProfile
+
 RAW_COLUMNS = [
     "kind", "direction", "call_status", "msg_status", "ts_ms", "counterpart_raw", "contact_name",
     "body", "duration_s", "source_file", "source_ref", "source_format",
@@ -60,3 +71,83 @@ DIRECTIONS = ("in", "out")
 CALL_STATUSES = ("answered", "missed", "rejected", "blocked", "voicemail", "unknown")
 MSG_STATUSES = ("received", "sent", "draft", "outbox", "failed", "queued", "unknown")
 WITHHELD = "withheld"
+
+
+# -- the run's vocabulary: what the library API takes and gives, typed once for every floor ------------
+# (dataclasses of plain values and frames; the modules that fill them import this one, never the reverse)
+
+@dataclass
+class InputRecord:
+    """One recognised input: what the manifest says about it."""
+
+    path: str
+    format: str
+    files: list[dict] = field(default_factory=list)  # [{path, sha256, bytes}]
+    records: int = 0   # records read: events + skipped + merged, always
+    skipped: int = 0   # records listed in import_issues.csv as not imported
+    merged: int = 0    # duplicate copies merged into an event from elsewhere (listed in its also_in)
+    events: int = 0    # events in the table that come from this input
+    error: str = ""    # why the input could not be read at all (then it counts no records)
+
+
+@dataclass
+class LoadResult:
+    events: pd.DataFrame
+    issues: list[ImportIssue]
+    inputs: list[InputRecord]
+    tz: str
+    duplicates_merged: int = 0
+    recordings: pd.DataFrame | None = None  # call recordings among the inputs (analysis/recordings.py)
+
+
+@dataclass
+class Options:
+    """Everything a run can be told; the CLI maps its flags onto this."""
+
+    tz: str = "Asia/Shanghai"
+    lang: str = "zh"
+    column_map: dict = field(default_factory=dict)
+    lexicon: Path | None = None
+    rules: str = "cn"
+    role: str = "debtor"
+    entities_file: Path | None = None
+    stop_date: str | None = None
+    region: str = "CN"  # ISO 3166 country for numbers written without a country code
+    redact: bool = False
+    zip: bool = False
+    copy_recordings: bool = False  # call recordings copied into the bundle (recordings/), never by default
+    numbers_file: Path | None = None  # --numbers: number,label[,entity] (analysis.labels)
+    role_given: bool = False  # the user chose --role: no third-party hint
+
+
+@dataclass
+class Analysis:
+    """One run's results, in memory: what the bundle writers read."""
+
+    events: pd.DataFrame
+    senders: pd.DataFrame
+    issues: pd.DataFrame
+    inputs: list[dict]
+    tz: str
+    duplicates_merged: int
+    options: Options
+    entities: pd.DataFrame | None = None
+    violations: pd.DataFrame | None = None
+    profile: RuleProfile | None = None
+    recordings: pd.DataFrame | None = None  # one row per call recording input (analysis/recordings.py)
+    suspects: Suspects | None = None
+    personal_excluded: int = 0  # events of numbers labelled personal, left out
+    role_hint: dict | None = None  # analysis.role_hint: the texts say the owner is a third party
+
+
+@dataclass
+class BundleSummary:
+    out: Path
+    events: int
+    senders: int
+    issues: int               # records not imported (listed in import_issues.csv)
+    duplicates_merged: int
+    files_not_read: int = 0   # inputs that could not be read at all (listed too)
+    suspects: int = 0
+    role_hint: dict | None = None
+    fingerprint: str = ""  # SHA-256 of manifest.json: the one value to notarise or timestamp

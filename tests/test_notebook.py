@@ -42,3 +42,28 @@ def test_notebook_is_stored_with_outputs(name: str) -> None:
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.get("outputs") for c in code)
+
+
+@pytest.mark.parametrize("name", ["explore_sample.ipynb", "many_phones.ipynb"])
+def test_notebook_uses_only_the_public_api(name: str) -> None:
+    """Issue 21: notebooks import the package as a whole (`import harass_analyzer as ha`), no module of it,
+    and every `ha.` name they use is in the public API."""
+    import re
+
+    import harass_analyzer as ha
+
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "import harass_analyzer as ha" in code and not re.search(r"harass_analyzer\.\w", code)
+    used = set(re.findall(r"\bha\.(\w+)", code))
+    assert used and used <= set(ha.__all__)
+
+
+def test_public_api_is_listed_and_documented() -> None:
+    import harass_analyzer as ha
+
+    assert set(dir(ha)) == set(ha.__all__) and {"analyze", "batch", "load_events", "check_rules"} <= set(ha.__all__)
+    for name in ha.__all__:
+        if name != "__version__":
+            assert getattr(ha, name).__doc__, name
+    assert callable(ha.batch) and ha.batch.__module__ == "harass_analyzer.batching"

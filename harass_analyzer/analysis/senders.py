@@ -8,8 +8,6 @@ disallowed hours (default GB/T 45251-2025: local time ≥ 22:00 or < 08:00).
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 
@@ -18,21 +16,9 @@ from ..timeconv import iso_strings
 from .columns import codes, day_numbers, key_counts, mask_eq, mask_isin, wall_ns
 
 
-_INCOMING_CACHE: list = [None, None, None]  # (weakref to events, its columns, result)
-
-
 def incoming(events: pd.DataFrame) -> pd.DataFrame:
-    """Incoming contact: calls, and messages that were received (drafts/failed are never contact).
-
-    The same events frame is asked for by senders, charts and report facts; the selection (a copy of a
-    million-row frame) is made once per frame object.
-    """
-    ref, columns, cached = _INCOMING_CACHE
-    if ref is not None and ref() is events and columns == tuple(events.columns):
-        return cached
-    result = events.loc[incoming_mask(events)]
-    _INCOMING_CACHE[:] = [weakref.ref(events), tuple(events.columns), result]
-    return result
+    """Incoming contact: calls, and messages that were received (drafts/failed are never contact)."""
+    return events.loc[incoming_mask(events)]
 
 
 def incoming_mask(events: pd.DataFrame) -> np.ndarray:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
+from .._version import __version__
+from .. import evidence
 from ..report import bundle
 from ..report.charts import save_figure
 from ..report.html import CSS, _figure, _table, font_face
@@ -168,5 +169,5 @@ def write_batch(out: Path, frames: dict, issues: pd.DataFrame, lang: str, print_
     manifest = {"tool": {"name": "harass-analyzer", "version": __version__},
                 "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
                 "batch_fingerprint": print_fp, "cases": cases_done, "cases_failed": len(issues),
-                "outputs": bundle.file_entries(out)}
-    (out / bundle.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+                "outputs": evidence.file_entries(out)}
+    (out / evidence.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -34,16 +34,13 @@ ATTEMPTS = ".attempts-"  # OUT/cases/.attempts-<case>: one line per worker proce
 
 def apply_worker_policy() -> None:
     """Process-wide policy of a worker process (the batch owns its workers, as cli.main owns its process;
-    library calls set none): charts drawn without a display, freed memory handed back to the system, and
+    library calls set none): the tool's shared policy (harass_analyzer.policy), and, as cli.main does,
     over a file-size limit a write error (the case's one-line reason) instead of the worker dying."""
     import signal
 
-    import matplotlib
+    from ..policy import apply_process_policy
 
-    from ..memory import return_freed_memory
-
-    matplotlib.use("Agg")
-    return_freed_memory()
+    apply_process_policy()
     if hasattr(signal, "SIGXFSZ") and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
@@ -95,7 +92,7 @@ def run_case(case: dict, cases_dir: str, cwd: str, options: dict, resume: bool) 
     """The task: one case's bundle (or, with resume, its verified earlier bundle) and its summary."""
     from ..api import Options, analyze
     from ..memory import trim_heap
-    from ..verify import verify_bundle
+    from ..evidence import verify_bundle
     from .cross_case import case_summary
 
     with _CASE_LOCK:

@@ -51,11 +51,13 @@ class IssueLog:
 
 
 class ReadContext:
-    """What an importer gets besides the path: where to log issues and how to read local times."""
+    """What an importer gets besides the path: where to log issues, how to read local times, and the run
+    that owns any background work."""
 
     def __init__(self, issues: IssueLog, tz: str = "Asia/Shanghai", source_name: str | None = None,
-                 column_map: dict[str, str] | None = None) -> None:
+                 column_map: dict[str, str] | None = None, run=None) -> None:
         self.issues = issues
+        self.run = run  # harass_analyzer.run.Run: owns any background work of the read (None: none allowed)
         self.tz = tz
         # The label every row and issue carries: escaped where the file name is not printable UTF-8.
         self.source_name = None if source_name is None else printable(source_name)
@@ -93,10 +95,10 @@ class Importer:
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def start_read(self, path: Path, ctx: ReadContext) -> object | None:
-        """Optionally start reading in the background (worker processes); the handle goes to read() as
-        `started`. Most importers read in-process and return None."""
-        return None
+    def begin(self, path: Path, ctx: ReadContext) -> bool:
+        """Optionally start reading `path` in the background now (worker processes owned by `ctx.run`),
+        for read() to collect later; True if it did. Most importers read in-process: False."""
+        return False
 
     def evidence_files(self, path: Path) -> list[Path]:
         """The files whose hashes go into the manifest (a folder importer lists what it read)."""

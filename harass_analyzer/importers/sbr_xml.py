@@ -33,21 +33,23 @@ class SbrXmlImporter(Importer):
     def count(self, path: Path, ctx: ReadContext) -> int:
         return self._iter(path, ctx, str(path))[0].count
 
-    def start_read(self, path: Path, ctx: ReadContext):
+    def begin(self, path: Path, ctx: ReadContext) -> bool:
         """A large, clean file starts parsing on several cores now (xmlscan.sbr_parts); read() collects it."""
-        from ..xmlscan.sbr_parts import start_parallel
+        from ..xmlscan.sbr_parts import parse_ahead
 
-        return start_parallel(path, ctx.source_name or str(path), self.NAME) if path.is_file() else None
+        return ctx.run is not None and path.is_file() and parse_ahead(path, ctx.source_name or str(path), ctx.run)
 
-    def read(self, path: Path, ctx: ReadContext, started=None) -> pd.DataFrame:
+    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
         source = ctx.source_name or str(path)
-        owned = started is None  # a handle passed in stays the caller's (its workers go on: templates)
-        if owned:
-            started = self.start_read(path, ctx)
-        if started is not None:
-            table = started.result(ctx.issues.add)
-            if owned:
-                started.cancel()
+        if path.is_file():  # the parallel parse (begun ahead, or now), when the file suits it
+            from ..run import Run
+            from ..xmlscan.sbr_parts import parallel_table
+
+            if ctx.run is not None:
+                table = parallel_table(path, source, ctx.run, ctx.issues.add)
+            else:
+                with Run() as run:
+                    table = parallel_table(path, source, run, ctx.issues.add)
             if table is not None:
                 return raw_frame_from_arrow(table)
         cols = SbrColumns()

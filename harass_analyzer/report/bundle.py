@@ -1,23 +1,12 @@
 """Evidence bundle writer: everything is written to a staging folder beside OUT and moved into place
-only when complete (an interrupted run leaves no half bundle); manifest.json hashes every file.
-
-The bundle fingerprint is the SHA-256 of manifest.json, which lists every file's SHA-256, the inputs'
-hashes, the run options and the time: one value that changes when any byte of the bundle changes, the
-value to have notarised or timestamped. The reports print it (report.pdf, report.html, report.md), yet
-a file cannot hold the hash of a list that holds its own hash; so, as a PDF signature leaves a hole for
-itself, those files are written with FINGERPRINT_SLOT (64 zeros) where the fingerprint goes, the manifest
-records the SHA-256 of that form ("fingerprint_slot": true), and the slot is filled in afterwards.
-verify.py recomputes the fingerprint from manifest.json, checks each report carries exactly it, and
-hashes the report with the slot emptied again.
+only when complete (an interrupted run leaves no half bundle). manifest.json and the fingerprint:
+harass_analyzer/evidence.py.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -26,16 +15,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import OutputError
-from ..pipeline import sha256_file
+from ..evidence import sha256_file
 from .csvsafe import escape_arrow, escape_series
 
-MANIFEST = "manifest.json"
-FINGERPRINT_SLOT = "0" * 64
-SLOT_FILES = ("report.pdf", "report.html", "report.md")
 CHUNK_ROWS = 1 << 17
-# SHA-256 of files write_csv wrote, by path, with the (size, mtime) they had: hashed right after writing
-# (on the events.csv writer's thread), the manifest takes them unless the file changed since.
-_WRITTEN: dict[str, tuple[int, int, str]] = {}
 
 
 def prepare_output(out: Path, force: bool) -> Path:
@@ -83,12 +66,14 @@ def _is_text(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
+def write_csv(frame: pd.DataFrame, path: Path, run=None) -> None:
     """UTF-8 with BOM (Excel/WPS in China garble plain UTF-8), '\\n' line ends, no index; text cells
     escaped against formula injection (report/csvsafe.py: a leading ' that readers drop again).
 
     Written by Arrow's C++ CSV writer (a million rows in well under a second; pandas takes many), which
     quotes every text field, so a body holding a lone "\\r" or a newline never splits a row.
+    With a `run` (harass_analyzer.run.Run) the file is hashed at once, for the manifest to take: on the
+    events.csv writer's thread, beside the other outputs.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
@@ -108,51 +93,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
             writer.write_table(table if table.schema.equals(schema) else table.cast(schema))
         if writer is not None:
             writer.close()
-    stat = path.stat()
-    _WRITTEN[str(path.resolve())] = (stat.st_size, stat.st_mtime_ns, sha256_file(path))
-
-
-def _sha256(path: Path) -> str:
-    """The file's SHA-256: remembered from write_csv if the file is still as written, else read."""
-    stat = path.stat()
-    known = _WRITTEN.pop(str(path.resolve()), None)
-    if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-        return known[2]
-    return sha256_file(path)
-
-
-def file_entries(folder: Path, skip: tuple[str, ...] = (MANIFEST,)) -> list[dict]:
-    entries = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        if rel in skip:
-            continue
-        entry = {"path": rel, "sha256": _sha256(path), "bytes": path.stat().st_size}
-        if rel in SLOT_FILES:
-            entry["fingerprint_slot"] = True
-        entries.append(entry)
-    return entries
-
-
-def write_manifest(staging: Path, tool: dict, tz: str, inputs: list[dict], extra: dict | None = None) -> str:
-    """Write manifest.json, fill the reports' fingerprint slots; return the bundle fingerprint."""
-    manifest = {
-        "tool": tool,
-        "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "timezone": tz,
-        "inputs": inputs,
-        "outputs": file_entries(staging),
-    }
-    if extra:
-        manifest.update(extra)
-    data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    (staging / MANIFEST).write_bytes(data)
-    fingerprint = hashlib.sha256(data).hexdigest()
-    for entry in manifest["outputs"]:
-        if entry.get("fingerprint_slot"):
-            path = staging / entry["path"]
-            path.write_bytes(path.read_bytes().replace(FINGERPRINT_SLOT.encode(), fingerprint.encode()))
-    return fingerprint
+    if run is not None:
+        run.remember_hash(path, sha256_file(path))
 
 
 def commit_bundle(staging: Path, out: Path) -> None:
@@ -172,6 +114,3 @@ def commit_bundle(staging: Path, out: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
-    inside = str(Path(staging).resolve()) + os.sep
-    for key in [k for k in _WRITTEN if k.startswith(inside)]:
-        _WRITTEN.pop(key, None)

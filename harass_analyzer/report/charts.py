@@ -11,17 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402  (backend must be set first)
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from .fonts import font_rc  # noqa: E402
-from .tally import Tally  # noqa: E402
+from .fonts import font_rc
+from .tally import Tally
 
 DPI = 150
 SERIES = ("coll_msgs", "coll_calls", "other_msgs", "other_calls")
@@ -270,7 +268,8 @@ def _no_data(ax: Axes, lang: str) -> None:
 
 
 def save_figure(path: Path, draw: Callable[[Axes], Axes], size: tuple[float, float] = (10, 4.5)) -> Path:
-    """Draw on a fresh Figure (not pyplot's global state) and write a deterministic PNG."""
+    """Draw on a fresh Figure (not pyplot's global state) and write a deterministic PNG. A Figure made
+    directly renders PNG with Agg whatever backend the process chose: the caller's backend is not touched."""
     with matplotlib.rc_context(font_rc()):
         fig = Figure(figsize=size, dpi=DPI)
         ax = fig.add_subplot(1, 1, 1)

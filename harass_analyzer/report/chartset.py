@@ -17,6 +17,7 @@ from .charts import (collection_rows, daily_counts, entity_daily_counts, hourly_
                      plot_heatmap, plot_hourly, plot_top, save_figure, weekday_hour_counts)
 from .facts import ReportFacts
 from .tally import build_tally
+from ..schema import Analysis
 
 ENTITY_CHARTS = 5
 TOP_ROWS = 15
@@ -59,7 +60,7 @@ def violation_days(violations, entity: str | None = None) -> list[str]:
     return sorted(set(v["window_start"].astype(str).str[:10]))
 
 
-def _answered(analysis, tally) -> np.ndarray:
+def _answered(analysis: Analysis, tally) -> np.ndarray:
     """Per tally row: an answered call (status answered, duration not 0; unknown duration = connected)."""
     ev = analysis.events
     status = mask_eq(ev["call_status"], "answered")[tally.rows]
@@ -67,7 +68,7 @@ def _answered(analysis, tally) -> np.ndarray:
     return tally.call & status & ~(duration <= 0)
 
 
-def write_charts(folder: Path, analysis, facts: ReportFacts) -> list[str]:
+def write_charts(folder: Path, analysis: Analysis, facts: ReportFacts) -> list[str]:
     """Write every chart into `folder`; return their names (relative to folder) in report order."""
     folder.mkdir(parents=True, exist_ok=True)
     lang = facts.lang

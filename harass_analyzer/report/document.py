@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from .chartset import ENTITY_CHARTS, entity_chart_name
 from .facts import EntityFacts, ReportFacts
-from .findings import basis_sentences, worst_words
-from .texts import TEXT, evidence_zh, night_label, tag_label, weight_label
+from .findings import violation_rows
+from .suspects import method_items
+from .texts import TEXT, evidence_zh, night_label, tag_label
 
 TOP_SENDERS = 15
 
@@ -39,19 +40,6 @@ def summary_lines(f: ReportFacts) -> list[str]:
         lines.append(t["sum_viol"].format(profile=f.profile_name, rows=len(f.violations),
                                           rules=f.violations["rule_id"].nunique()))
     return lines
-
-
-def violation_rows(entity: EntityFacts, f: ReportFacts) -> list[dict]:
-    """One dict per rule flagged for `entity` (report/findings.py): rule (title and id), times
-    (violations.csv rows), the worst window in words, the first event's real time, weight, citations."""
-    rows = []
-    for x in f.findings.get(entity.name, []):
-        rule = (f"{x.title}（{x.rule_id}）" if f.lang == "zh" else f"{x.title} ({x.rule_id})") if x.title != x.rule_id \
-            else x.rule_id
-        rows.append({"rule": rule, "title": x.title, "threshold": x.threshold, "times": x.rows,
-                     "worst": worst_words(x, f.lang), "first": x.first,
-                     "weight": weight_label(x.weight, f.lang), "citation": "\n".join(basis_sentences(x, f.lang))})
-    return rows
 
 
 def short_evidence(evidence: str, lang: str, keep: int = 2) -> str:
@@ -133,15 +121,13 @@ def method_blocks(f: ReportFacts) -> list[tuple]:
     items += [t["m_skipped_reason"].format(reason=r, n=n) for r, n in f.issue_reasons[:10]]
     if f.redacted:
         items.append(t["redacted_banner"])
-    from .suspects import method_items  # suspects, personal numbers left out, role hint
-
-    items += method_items(f)
+    items += method_items(f)  # suspects, personal numbers left out, role hint
     items.append(t["m_advice"])
     return [("h2", t["method"]), ("list", items)]
 
 
 def integrity_blocks(f: ReportFacts) -> list[tuple]:
-    from .bundle import FINGERPRINT_SLOT
+    from ..evidence import FINGERPRINT_SLOT
 
     t = TEXT[f.lang]
     # records read = events + not imported + duplicates merged, for every input

@@ -21,6 +21,7 @@ from .examples import TAG_SEVERITY, candidates, pick_examples, pick_from  # noqa
 from ..analysis.columns import key_counts, stable_order
 from ..analysis.recordings import recordings_of
 from .tally import NIGHT_FIRST, Tally, build_tally
+from ..schema import Analysis
 
 WORST_DAYS = 3
 
@@ -109,7 +110,7 @@ def collector_groups(events: pd.DataFrame, entities: pd.DataFrame | None,
     return sorted(found)
 
 
-def _profile_bits(analysis, lang: str) -> tuple[str, str, dict[str, str], tuple[int, int]]:
+def _profile_bits(analysis: Analysis, lang: str) -> tuple[str, str, dict[str, str], tuple[int, int]]:
     profile = analysis.profile
     if profile is None:
         return "", "", {}, (22, 8)
@@ -123,7 +124,7 @@ def _profile_bits(analysis, lang: str) -> tuple[str, str, dict[str, str], tuple[
     return profile.name, text, titles, tuple(profile.night_hours)
 
 
-def build_facts(analysis, lang: str | None = None) -> ReportFacts:
+def build_facts(analysis: Analysis, lang: str | None = None) -> ReportFacts:
     """`analysis` is harass_analyzer.api.Analysis (possibly redacted)."""
     lang = lang or analysis.options.lang
     events, senders, entities_df = analysis.events, analysis.senders, analysis.entities
@@ -175,7 +176,7 @@ def build_facts(analysis, lang: str | None = None) -> ReportFacts:
         personal_excluded=getattr(analysis, "personal_excluded", 0), role_hint=getattr(analysis, "role_hint", None))
 
 
-def run_options(analysis) -> dict:
+def run_options(analysis: Analysis) -> dict:
     """The options that shape the bundle's content (manifest.json "options", the report's method section)."""
     o = analysis.options
     return {"role": o.role, "rules": str(o.rules), "stop_date": o.stop_date, "redact": bool(o.redact),

@@ -8,12 +8,16 @@ Paste-ready sentences (`finding_sentence`, `citation_sentence`) name no rule ids
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..rules.profile import WEIGHT_LABELS, Citation
-from .texts import night_label
+from .texts import night_label, weight_label
+
+if TYPE_CHECKING:  # facts.py builds the findings: its types for the annotations only
+    from .facts import EntityFacts, ReportFacts
 
 # Rules that protect a third party (a contact's complaint leads with them).
 THIRD_PARTY_KINDS = ("third_party", "after_stop")
@@ -57,6 +61,38 @@ def _minutes(stamp: str) -> str:
     return stamp[:16].replace("T", " ")
 
 
+def events_ms(events: pd.DataFrame) -> np.ndarray:
+    return events["ts_ms"].to_numpy(dtype=np.int64)
+
+
+def _first_and_last(v: pd.DataFrame, events: pd.DataFrame, prefixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per violations row, the event rows of its earliest and latest listed event (-1: none found). In a
+    prefixed row (after a stop request or a conversation) the first id is that event itself and counts
+    only events after the window start. Ids are split and looked up by Arrow, not row by row in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern(pa.array(v["event_ids"].astype(str).to_numpy(dtype=object), type=pa.string()), ";")
+    flat = pc.list_flatten(lists)
+    parent = pc.list_parent_indices(lists).to_numpy()
+    ids = pd.Index(events["event_id"].astype(str))
+    at = ids.get_indexer(pd.Index(flat.to_numpy(zero_copy_only=False)))
+    ts = events_ms(events)
+    keep = at >= 0
+    if prefixed.any():
+        start = (pd.to_datetime(v["window_start"], utc=True, format="ISO8601").astype("int64") // 10**6).to_numpy()
+        keep &= ~prefixed[parent] | (np.where(keep, ts[np.maximum(at, 0)], 0) > start[parent])
+    first = np.full(len(v), -1, dtype=np.int64)
+    last = np.full(len(v), -1, dtype=np.int64)
+    if keep.any():
+        found = pd.DataFrame({"row": parent[keep], "at": at[keep], "ts": ts[at[keep]]})
+        ordered = found.sort_values(["row", "ts", "at"], kind="stable")
+        heads, tails = ordered.drop_duplicates("row"), ordered.drop_duplicates("row", keep="last")
+        first[heads["row"].to_numpy()] = heads["at"].to_numpy()
+        last[tails["row"].to_numpy()] = tails["at"].to_numpy()
+    return first, last
+
+
 def build_findings(violations: pd.DataFrame | None, events: pd.DataFrame, profile, lang: str,
                    role: str = "debtor") -> dict[str, list[Finding]]:
     """entity → its findings, in profile order (third-party rules first for role contact)."""
@@ -65,25 +101,17 @@ def build_findings(violations: pd.DataFrame | None, events: pd.DataFrame, profil
     rules = {r.id: r for r in profile.rules} if profile is not None else {}
     order = {rid: i for i, rid in enumerate(rules)}
     v = violations.reset_index(drop=True)
-    ids = v["event_ids"].astype(str).str.split(";")
-    wanted = sorted({i for row in ids for i in row if i})
-    at = pd.Index(events["event_id"].astype(str)).get_indexer(wanted)
-    ts_ms = events["ts_ms"].to_numpy(dtype=np.int64)
-    stamps = events["timestamp"].astype(str).to_numpy()
-    found_ms = {i: int(ts_ms[p]) for i, p in zip(wanted, at) if p >= 0}
-    found_text = {i: str(stamps[p]) for i, p in zip(wanted, at) if p >= 0}
-    start_ms = pd.to_datetime(v["window_start"], utc=True, format="ISO8601").astype("int64") // 10**6
+    kinds = v["rule_id"].astype(str).map(lambda r: rules[r].kind if r in rules else "")
+    first, last = _first_and_last(v, events, kinds.isin(PREFIXED_KINDS).to_numpy())
+    ts, stamps = events_ms(events), events["timestamp"]
     out: dict[str, list[Finding]] = {}
     for (entity, rule_id), part in v.groupby([v["entity"].astype(str), v["rule_id"].astype(str)], sort=False):
         rule = rules.get(rule_id)
         kind = rule.kind if rule is not None else ""
-        times = []
-        for k in part.index:
-            own = [i for i in ids[k] if i in found_ms]
-            if kind in PREFIXED_KINDS:
-                own = [i for i in own if found_ms[i] > start_ms[k]]
-            times += [(found_ms[i], found_text[i]) for i in own]
-        times.sort()
+        rows = part.index.to_numpy()
+        heads, tails = first[rows][first[rows] >= 0], last[rows][last[rows] >= 0]
+        times = (str(stamps.iat[heads[np.argmin(ts[heads])]]), str(stamps.iat[tails[np.argmax(ts[tails])]])) \
+            if len(heads) else None
         counts = part["count"].astype(int)
         worst = part.loc[counts.idxmax()]
         title = ((rule.title_zh if lang == "zh" else rule.title_en) or rule_id) if rule is not None else rule_id
@@ -93,8 +121,8 @@ def build_findings(violations: pd.DataFrame | None, events: pd.DataFrame, profil
             worst_window=str(worst["window_start"])[:10] if kind in ("time_window", "daily_count") else
             _minutes(str(worst["window_start"])), threshold=int(worst["threshold"]),
             op=rule.op if rule is not None else ">",
-            first=_minutes(times[0][1]) if times else _minutes(str(part["window_start"].min())),
-            last=_minutes(times[-1][1]) if times else _minutes(str(part["window_end"].max())),
+            first=_minutes(times[0]) if times else _minutes(str(part["window_start"].min())),
+            last=_minutes(times[1]) if times else _minutes(str(part["window_end"].max())),
             weight=str(part["legal_weight"].iloc[0]),
             citations=list(rule.citations) if rule is not None else [],
             citation_text=str(part["citation"].iloc[0]),
@@ -215,3 +243,16 @@ def citation_caveat(x: Finding, lang: str) -> list[str]:
         lines.append("次数界限是本工具自设的经验值，不是法律规定；投诉时只陈述事实和次数。" if lang == "zh" else
                      "The count limit is this tool's own heuristic, not a legal number; state only the facts.")
     return lines
+
+
+def violation_rows(entity: EntityFacts, f: ReportFacts) -> list[dict]:
+    """One dict per rule flagged for `entity` (report/findings.py): rule (title and id), times
+    (violations.csv rows), the worst window in words, the first event's real time, weight, citations."""
+    rows = []
+    for x in f.findings.get(entity.name, []):
+        rule = (f"{x.title}（{x.rule_id}）" if f.lang == "zh" else f"{x.title} ({x.rule_id})") if x.title != x.rule_id \
+            else x.rule_id
+        rows.append({"rule": rule, "title": x.title, "threshold": x.threshold, "times": x.rows,
+                     "worst": worst_words(x, f.lang), "first": x.first,
+                     "weight": weight_label(x.weight, f.lang), "citation": "\n".join(basis_sentences(x, f.lang))})
+    return rows

@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,33 +60,34 @@ def font_rc() -> dict:
     return rc
 
 
-def woff_subset(chars: set[str]) -> bytes | None:
-    """The packaged SC face cut down to `chars`, as WOFF bytes; None when the font or fontTools is missing."""
+def woff_subset(chars: set[str], prefetched: "SubsetJob | None" = None) -> bytes | None:
+    """The packaged SC face cut down to `chars`, as WOFF bytes; None when the font or fontTools is missing.
+    `prefetched`: the same cut started earlier by `prefetch_subset` (taken when it is for these characters
+    and its worker succeeded)."""
     key = frozenset(chars)
-    pending = _PENDING.pop(key, None)
-    _PENDING.clear()  # a prefetch for other characters is not wanted any more
-    if pending is not None:
+    if prefetched is not None and prefetched.chars == key:
         try:
-            return pending.result()
+            return prefetched.future.result()
         except Exception:  # noqa: BLE001  (the worker died: cut the subset here)
             pass
     return _woff_subset(key)
 
 
-_PENDING: dict[frozenset, Future] = {}
+@dataclass(frozen=True)
+class SubsetJob:
+    chars: frozenset
+    future: Future
 
 
-def prefetch_subset(chars: set[str]) -> None:
-    """Start cutting the subset for `chars` in a separate interpreter: fontTools' subsetter is ~1 s of pure
-    Python for a page of Chinese, which there runs beside the chart drawing instead of after it.
-    `woff_subset` with the same characters takes that result; if the worker cannot run, it cuts the
-    subset in this process as before."""
+def prefetch_subset(chars: set[str], run) -> SubsetJob | None:
+    """Start cutting the subset for `chars` in a separate interpreter, on a thread of `run` (a
+    harass_analyzer.run.Run) that waits for it: fontTools' subsetter is ~1 s of pure Python for a page of
+    Chinese, which there runs beside the chart drawing instead of after it. Give the job to `woff_subset`;
+    if the worker cannot run, the subset is cut in this process as before."""
     key = frozenset(chars)
-    if not key or key in _PENDING or packaged_font_path() is None or getattr(sys, "frozen", False):
-        return
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="font-subset")  # waits on the worker
-    _PENDING[key] = pool.submit(_subset_in_worker, key)
-    pool.shutdown(wait=False)
+    if not key or packaged_font_path() is None or getattr(sys, "frozen", False):
+        return None
+    return SubsetJob(key, run.thread("font-subset", _subset_in_worker, key))
 
 
 def _subset_in_worker(chars: frozenset[str]) -> bytes | None:

@@ -10,7 +10,7 @@ import base64
 from html import escape
 from pathlib import Path
 
-from .fonts import woff_subset
+from .fonts import SubsetJob, woff_subset
 from .texts import TEXT
 
 CSS = """
@@ -84,8 +84,9 @@ def _messages(examples: list[dict]) -> str:
     return "".join(parts)
 
 
-def render_html(blocks: list[tuple], charts: Path, lang: str) -> str:
-    """The whole page; charts are read from the `charts` folder and embedded."""
+def render_html(blocks: list[tuple], charts: Path, lang: str, font: SubsetJob | None = None) -> str:
+    """The whole page; charts are read from the `charts` folder and embedded. `font`: the page's font
+    subset, started earlier (fonts.prefetch_subset)."""
     title = escape(TEXT[lang]["title"])
     body = _body(blocks, lang, lambda name, caption: _image(charts, name, caption))
     csp = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'"
@@ -93,7 +94,7 @@ def render_html(blocks: list[tuple], charts: Path, lang: str) -> str:
             f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{title}</title><style>{font_face(title + body)}{CSS}</style></head>\n<body><main>\n"
+            f"<title>{title}</title><style>{font_face(title + body, font)}{CSS}</style></head>\n<body><main>\n"
             + body + "\n</main></body></html>\n")
 
 
@@ -136,12 +137,12 @@ def _body(blocks: list[tuple], lang: str, image) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def font_face(page: str) -> str:
+def font_face(page: str, prefetched: SubsetJob | None = None) -> str:
     """@font-face with the page's non-ASCII characters cut from the packaged CJK font. It must come first
     in font-family: Chromium sends an all-CJK run to the system fallback (tofu where no CJK font is
     installed) before trying a web font listed after Arial. ASCII is not in the subset, so Latin text
     still uses the system fonts listed after it."""
-    data = woff_subset(_non_ascii(page))
+    data = woff_subset(_non_ascii(page), prefetched)
     if data is None:
         return ""
     b64 = base64.b64encode(data).decode("ascii")

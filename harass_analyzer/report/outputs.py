@@ -8,12 +8,12 @@ complaint/demand_letter.md (packs_contact.py). With options.redact every file is
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..run import Run
 from ..schema import EVENT_COLUMNS, EXTRA_COLUMNS
 from . import bundle
 from .chartset import write_charts
@@ -55,19 +55,19 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
 
 
 class EventsCsv:
-    """events.csv written on a thread (Arrow's CSV writer and hashlib release the GIL), started as soon as
-    the event table is final; `wait()` returns when it is written and re-raises what the writer raised."""
+    """events.csv written on a thread of the run (Arrow's CSV writer and hashlib release the GIL), started
+    as soon as the event table is final; `wait()` returns when it is written and hashed, and re-raises
+    what the writer raised."""
 
-    def __init__(self, staging: Path) -> None:
+    def __init__(self, staging: Path, run) -> None:
         self._path = staging / "events.csv"
+        self._run = run
         self._future = None
-        self._pool: ThreadPoolExecutor | None = None
 
     def start(self, events: pd.DataFrame) -> None:
         if self._future is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="events-csv")
-            self._future = self._pool.submit(bundle.write_csv, events_table(events), self._path)
-            self._pool.shutdown(wait=False)
+            self._future = self._run.thread("events-csv", bundle.write_csv, events_table(events), self._path,
+                                            self._run)
 
     @property
     def started(self) -> bool:
@@ -77,49 +77,45 @@ class EventsCsv:
         if self._future is not None:
             self._future.result()
 
-    def stop(self) -> None:
-        """After an error elsewhere: let the writer finish (it cannot be interrupted), ignore its result."""
-        if self._future is not None:
-            self._future.exception()
 
-
-def write_outputs(staging: Path, analysis, events_csv: EventsCsv | None = None) -> None:
-    """`analysis` is harass_analyzer.api.Analysis (events, senders, issues, tz, options …); `events_csv`
-    may have been started on the final event table already (api.analyze)."""
+def write_outputs(staging: Path, analysis: Analysis, run: Run | None = None,
+                  events_csv: EventsCsv | None = None) -> None:
+    """Every output of `analysis` into `staging`; background work (events.csv, the font subset) runs on
+    threads of `run` (one of its own, closed before this returns, when none is given). `events_csv` may
+    have been started on the final event table already (api.analyze)."""
+    if run is None:
+        with Run() as own:
+            return write_outputs(staging, analysis, own, events_csv)
     if analysis.options.redact:
         analysis = redact(analysis)
     lang = analysis.options.lang if analysis.options.lang in ("zh", "en") else "zh"
     facts = build_facts(analysis, lang)
     blocks = add_rights_section(build_document(facts), analysis, lang)  # third-party owner: own rights
-    prefetch_subset(page_characters(blocks, lang))  # report.html's font, cut by a worker while charts are drawn
+    font = prefetch_subset(page_characters(blocks, lang), run)  # report.html's font, cut while charts are drawn
     # events.csv (hundreds of MB at a million rows) is formatted and hashed in Arrow's C++ and hashlib,
     # which release the GIL: written on a second thread while this one draws the charts (if the caller
     # did not start it earlier).
-    events_csv = events_csv or EventsCsv(staging)
+    events_csv = events_csv or EventsCsv(staging, run)
     if not events_csv.started:
         events_csv.start(analysis.events)
-    try:
-        bundle.write_csv(analysis.senders, staging / "senders.csv")
-        bundle.write_csv(analysis.issues, staging / "import_issues.csv")
-        if analysis.entities is not None:
-            bundle.write_csv(analysis.entities, staging / "entities.csv")
-        if analysis.violations is not None:
-            bundle.write_csv(analysis.violations, staging / "violations.csv")
-        if getattr(analysis, "recordings", None) is not None:  # issue 20: call recordings, linked or why not
-            bundle.write_csv(analysis.recordings, staging / "recordings.csv")
-        if getattr(analysis, "suspects", None) is not None:
-            bundle.write_csv(analysis.suspects.table, staging / "suspects.csv")
-        charts = staging / "charts"
-        write_charts(charts, analysis, facts)
-        (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
-        (staging / "report.html").write_text(render_html(blocks, charts, lang), encoding="utf-8")
-        pdf = render_pdf(blocks, charts, lang, staging / "report.pdf",
-                         {f"{i + 1}. {e.name}" for i, e in enumerate(facts.entities)}, [])
-        (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
-        write_packs(staging / "complaint", facts, pdf.stat().st_size)
-        write_workbook(staging / "evidence.xlsx", analysis, lang)
-        write_contact_packs(staging / "complaint", facts, analysis)  # 12315.md, demand_letter.md
-    except BaseException:
-        events_csv.stop()
-        raise
+    bundle.write_csv(analysis.senders, staging / "senders.csv")
+    bundle.write_csv(analysis.issues, staging / "import_issues.csv")
+    if analysis.entities is not None:
+        bundle.write_csv(analysis.entities, staging / "entities.csv")
+    if analysis.violations is not None:
+        bundle.write_csv(analysis.violations, staging / "violations.csv")
+    if getattr(analysis, "recordings", None) is not None:  # issue 20: call recordings, linked or why not
+        bundle.write_csv(analysis.recordings, staging / "recordings.csv")
+    if getattr(analysis, "suspects", None) is not None:
+        bundle.write_csv(analysis.suspects.table, staging / "suspects.csv")
+    charts = staging / "charts"
+    write_charts(charts, analysis, facts)
+    (staging / "report.md").write_text(render_markdown(blocks, charts), encoding="utf-8")
+    (staging / "report.html").write_text(render_html(blocks, charts, lang, font), encoding="utf-8")
+    pdf = render_pdf(blocks, charts, lang, staging / "report.pdf",
+                     {f"{i + 1}. {e.name}" for i, e in enumerate(facts.entities)}, [])
+    (staging / "complaint.md").write_text(render_complaint(facts), encoding="utf-8")
+    write_packs(staging / "complaint", facts, pdf.stat().st_size)
+    write_workbook(staging / "evidence.xlsx", analysis, lang)
+    write_contact_packs(staging / "complaint", facts, analysis)  # 12315.md, demand_letter.md
     events_csv.wait()  # re-raises what the writer raised

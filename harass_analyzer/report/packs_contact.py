@@ -15,6 +15,7 @@ from .facts import EntityFacts, ReportFacts
 from .markdown import fenced, md_escape
 from .texts import night_label
 from .third_party import rule_records, shows_rights
+from ..schema import Analysis
 
 NOT_BORROWER = {"zh": "本人并非借款人，系被填写为紧急联系人/通讯录联系人，与该笔债务无关。",
                 "en": "I am not the borrower: my number was given as an emergency or address-book contact."}
@@ -92,7 +93,7 @@ def render_12315(f: ReportFacts, analysis) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _basis(e: EntityFacts, analysis, zh: bool) -> str:
+def _basis(e: EntityFacts, analysis: Analysis, zh: bool) -> str:
     """The laws the letter names: civil code and PIPL always; the cybersecurity-law sentence by the dates of
     the entity's contacts (第四十四条 before 2026-01-01, the sentence without a number from then)."""
     csl = []
@@ -114,7 +115,7 @@ def _basis(e: EntityFacts, analysis, zh: bool) -> str:
             "information needs consent; wording to be verified); PIPL Art. 10 and 13; " + "; ".join(csl) + ".")
 
 
-def _letter(e: EntityFacts, f: ReportFacts, analysis) -> str:
+def _letter(e: EntityFacts, f: ReportFacts, analysis: Analysis) -> str:
     zh = f.lang == "zh"
     after = rule_records(analysis.violations, "CN-CC-1033-STOP", e.name)[0]
     if zh:
@@ -150,7 +151,7 @@ def _letter(e: EntityFacts, f: ReportFacts, analysis) -> str:
         "attached).", "", "Owner (signature): ________  Phone: ________  Date: ________"])
 
 
-def render_demand_letter(f: ReportFacts, analysis) -> str:
+def render_demand_letter(f: ReportFacts, analysis: Analysis) -> str:
     zh = f.lang == "zh"
     lines = ["# 停止联系、删除本人信息告知函（第三人用）" if zh else "# Demand letter for a third party", "",
              ("先把下面的函发给放贷方或平台（客服、官方邮箱或挂号信），保留发送记录；对方不停止的，再用 complaint 中的材料投诉。"
@@ -168,7 +169,7 @@ def render_demand_letter(f: ReportFacts, analysis) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_contact_packs(folder: Path, facts: ReportFacts, analysis) -> None:
+def write_contact_packs(folder: Path, facts: ReportFacts, analysis: Analysis) -> None:
     """complaint/12315.md always; complaint/demand_letter.md when the owner is (or looks like) a third party."""
     folder.mkdir(exist_ok=True)
     (folder / "12315.md").write_text(render_12315(facts, analysis), encoding="utf-8")

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..schema import WITHHELD
+from ..schema import Analysis, WITHHELD
 from .facts import collector_groups, group_column
 
 SURNAMES = set(
@@ -123,7 +123,7 @@ def _mask_numbers(series: pd.Series, third: set[str]) -> pd.Series:
     return series.map(lambda v: mask_number(v) if v in third else v)
 
 
-def redact(analysis):
+def redact(analysis: Analysis) -> Analysis:
     """A redacted copy of `analysis` (harass_analyzer.api.Analysis) with options.redact set."""
     events = analysis.events
     groups = group_column(events)

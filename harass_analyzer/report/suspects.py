@@ -8,8 +8,8 @@ them with --numbers.
 from __future__ import annotations
 
 from ..analysis.number_info import kind_label
-from .document import violation_rows
 from .facts import ReportFacts
+from .findings import violation_rows
 from .markdown import fenced, md_escape
 from .texts import TEXT, night_label
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .texts import TEXT
+from ..schema import Analysis
 
 MAX_IDS = 5
 
@@ -121,7 +122,7 @@ TP = {
 }
 
 
-def shows_rights(analysis) -> bool:
+def shows_rights(analysis: Analysis) -> bool:
     return analysis.options.role == "contact" or bool(getattr(analysis, "role_hint", None))
 
 
@@ -136,7 +137,7 @@ def rule_records(violations: pd.DataFrame | None, rule_id: str, entity: str | No
     return int(rows["count"].astype(int).sum()), ids
 
 
-def _records(right: Right, analysis, t: dict) -> str:
+def _records(right: Right, analysis: Analysis, t: dict) -> str:
     if analysis.options.role != "contact":
         return t["not_run"]
     parts = []
@@ -149,7 +150,7 @@ def _records(right: Right, analysis, t: dict) -> str:
     return t["sep"].join(parts) if parts else t["none"]
 
 
-def rights_blocks(analysis, lang: str) -> list[tuple]:
+def rights_blocks(analysis: Analysis, lang: str) -> list[tuple]:
     t, k = TP[lang], 0 if lang == "zh" else 1
     blocks: list[tuple] = [("h2", t["title"]), ("p", t["intro"])]
     hint = getattr(analysis, "role_hint", None)
@@ -160,7 +161,7 @@ def rights_blocks(analysis, lang: str) -> list[tuple]:
     return blocks + [("table", t["headers"], rows), ("list", t["asks"])]
 
 
-def add_rights_section(blocks: list[tuple], analysis, lang: str) -> list[tuple]:
+def add_rights_section(blocks: list[tuple], analysis: Analysis, lang: str) -> list[tuple]:
     """`blocks` with the section inserted after the summary (before the charts), when it applies."""
     if not shows_rights(analysis):
         return blocks

@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..schema import EVENT_COLUMNS, EXTRA_COLUMNS
+from .sheet_xml import sheet_data
 
 EXCEL_ROWS = 1_048_576
-MAX_EVENTS = 100_000  # rows of the events sheet (openpyxl writes ~6,000 rows a second): events.csv holds all
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_EVENTS = 100_000  # rows of the events sheet (Excel opens it comfortably): events.csv holds all
 WIDTHS = {"event_id": 10, "timestamp": 26, "counterpart": 17, "counterpart_raw": 17, "contact_name": 12,
           "body": 60, "source_file": 28, "source_ref": 16, "numbers": 40, "evidence": 80, "citation": 80,
           "event_ids": 40, "entity": 16, "window_start": 26, "window_end": 26, "first_seen": 26, "last_seen": 26,
@@ -38,41 +37,9 @@ README = {
 }
 
 
-def _cells(values: list, ws) -> list:
-    """A column's values as cells: text starting with "=" as an explicit string cell, XML-illegal
-    control characters as _xHHHH_."""
-    from openpyxl.cell import WriteOnlyCell
-
-    out = []
-    for v in values:
-        if isinstance(v, str):
-            if _ILLEGAL.search(v):
-                v = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", v)
-            if v.startswith("="):
-                cell = WriteOnlyCell(ws, value=v)
-                cell.data_type = "s"
-                v = cell
-        out.append(v)
-    return out
-
-
-def _column(series: pd.Series) -> list:
-    """Plain Python values; missing → None (an empty cell)."""
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return [None if pd.isna(v) else bool(v) for v in series.tolist()]
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
-        whole = np.isfinite(values) & (values == np.round(values))
-        return [None if not np.isfinite(v) else int(v) if w else float(v) for v, w in zip(values.tolist(), whole)]
-    return [None if (v is None or (isinstance(v, float) and v != v) or v is pd.NA) else str(v)
-            for v in series.astype(object).tolist()]
-
-
-def _needs_cells(values: list) -> bool:
-    return any(isinstance(v, str) and (v.startswith("=") or _ILLEGAL.search(v)) for v in values)
-
-
-def _sheet(wb, title: str, frame: pd.DataFrame) -> None:
+def _sheet(wb, title: str, frame: pd.DataFrame, rows: list[pd.DataFrame]) -> None:
+    """The sheet's frame (widths, frozen header, filter) by openpyxl with the header row only; its rows are
+    written afterwards by sheet_xml (the same XML, column-wise), in the order of `rows`."""
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
@@ -83,12 +50,7 @@ def _sheet(wb, title: str, frame: pd.DataFrame) -> None:
     if columns:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
     ws.append(columns)
-    values = []
-    for i in range(len(columns)):
-        col = _column(frame.iloc[:, i])
-        values.append(_cells(col, ws) if _needs_cells(col) else col)
-    for row in zip(*values):
-        ws.append(row)
+    rows.append(frame)
 
 
 def events_sheet_frame(events: pd.DataFrame) -> pd.DataFrame:
@@ -109,22 +71,23 @@ def write_workbook(path: Path, analysis, lang: str = "zh") -> Path:
     try:
         str(path.parent).encode("utf-8")
     except UnicodeEncodeError:  # lxml (under openpyxl) cannot name such a folder: the system temp folder
-        _build(path, analysis, lang)
-        _fixed_timestamps(path)
+        rows = _build(path, analysis, lang)
+        _finish(path, rows)
         return path
     scratch = Path(tempfile.mkdtemp(prefix=".xlsx-", dir=path.parent))
     before = tempfile.tempdir
     tempfile.tempdir = str(scratch)
     try:
-        _build(path, analysis, lang)
+        rows = _build(path, analysis, lang)
     finally:
         tempfile.tempdir = before
         shutil.rmtree(scratch, ignore_errors=True)
-    _fixed_timestamps(path)
+    _finish(path, rows)
     return path
 
 
-def _build(path: Path, analysis, lang: str) -> None:
+def _build(path: Path, analysis, lang: str) -> list[pd.DataFrame]:
+    """Write the workbook's frame; return each sheet's rows, in sheet order."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -134,19 +97,21 @@ def _build(path: Path, analysis, lang: str) -> None:
     if shown < len(events):
         notes.append(f"events 表只含前 {shown} 条（共 {len(events)} 条，按时间排序）；完整记录见 events.csv。" if lang == "zh"
                      else f"The events sheet holds the first {shown} of {len(events)} events; events.csv has all.")
-    _sheet(wb, "说明" if lang == "zh" else "README", pd.DataFrame({"说明" if lang == "zh" else "note": notes}))
-    _sheet(wb, "events", events.iloc[:shown])
-    _sheet(wb, "senders", analysis.senders)
+    rows: list[pd.DataFrame] = []
+    _sheet(wb, "说明" if lang == "zh" else "README", pd.DataFrame({"说明" if lang == "zh" else "note": notes}), rows)
+    _sheet(wb, "events", events.iloc[:shown], rows)
+    _sheet(wb, "senders", analysis.senders, rows)
     if analysis.violations is not None:
-        _sheet(wb, "violations", analysis.violations)
+        _sheet(wb, "violations", analysis.violations, rows)
     if analysis.entities is not None:
-        _sheet(wb, "entities", analysis.entities)
+        _sheet(wb, "entities", analysis.entities, rows)
     wb.save(path)
+    return rows
 
 
-def _fixed_timestamps(path: Path) -> None:
-    """openpyxl stamps docProps/core.xml with the current time and the zip entries with the current
-    date: rewrite both so the same bundle gives the same bytes (outputs are deterministic)."""
+def _finish(path: Path, rows: list[pd.DataFrame]) -> None:
+    """Rewrite the zip once: each sheet gets its rows (sheet_xml), and the times openpyxl stamps go:
+    docProps/core.xml's and the zip entries' dates are fixed, so the same bundle gives the same bytes."""
     import zipfile
 
     data = path.read_bytes()
@@ -159,6 +124,10 @@ def _fixed_timestamps(path: Path) -> None:
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
+            sheet = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            if sheet:
+                start, end = body.index(b"<sheetData>"), body.index(b"</sheetData>") + len(b"</sheetData>")
+                body = body[:start] + sheet_data(rows[int(sheet.group(1)) - 1]) + body[end:]
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, body)

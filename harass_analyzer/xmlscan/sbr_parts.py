@@ -1,7 +1,8 @@
 """Parse one large SMS Backup & Restore file on several cores, started ahead so the caller can go on.
 
-No pandas here: the CLI starts the workers for the files it is given (`prestart`) before it imports the
-rest of the tool, so the parse runs while the main process is still starting up.
+No pandas here: the CLI may start the workers for the files it is given (`prestart`) before it imports
+the rest of the tool, so the parse runs while the main process is still starting up. Every parse belongs
+to a harass_analyzer.run.Run, which stops its workers and removes their files when the run ends.
 
 The file is cut at record starts (`<sms `, `<mms `, `<call `: a `<` cannot occur inside a well-formed
 attribute value), each part is parsed by its own process (xmlscan/sbr_worker) inside a synthetic root
@@ -13,7 +14,6 @@ recovery and issue reporting.
 """
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import re
@@ -28,6 +28,7 @@ from typing import Callable
 import pyarrow as pa
 import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
+from .arrow_files import COLUMNS_DONE, read_column
 from .lines import TAG_PATTERNS
 from .stream import sniff_root
 
@@ -38,7 +39,6 @@ SAMPLE_BYTES = 8 << 20
 _RECORD_START = re.compile(rb"<(?:sms|mms|call)[\s/>]")
 WORKER = "harass_analyzer.xmlscan.sbr_worker"
 SHM = "/dev/shm"
-COLUMNS_DONE = "columns"  # the line a worker writes on stdout once its part's columns are written
 
 
 def cut_points(path: Path, size: int, parts: int) -> list[int]:
@@ -65,11 +65,10 @@ class PendingParse:
         self._tmp = tempfile.mkdtemp(prefix="harass-parse-", dir=_scratch_dir(size))
         bounds = [0, *cuts, size]
         self._procs = []
-        self._rows = 0
         for i in range(len(bounds) - 1):
             job = {"path": str(path), "start": bounds[i], "end": bounds[i + 1], "root": root, "first": i == 0,
                    "last": i == len(bounds) - 2, "source": source, "fmt": fmt,
-                   "out": str(Path(self._tmp) / f"part{i}"), "templates": True}
+                   "out": str(Path(self._tmp) / f"part{i}")}
             job_file = Path(self._tmp) / f"part{i}.job.json"
             job_file.write_text(json.dumps(job), encoding="utf-8")
             self._procs.append(subprocess.Popen([sys.executable, "-m", WORKER, str(job_file)],
@@ -77,35 +76,9 @@ class PendingParse:
 
     def result(self, add_issue: Callable[[str, str, str], None]) -> pa.Table | None:
         """The file's raw columns, or None when the ordinary parse must be used; worker issues go to
-        add_issue(source_file, source_ref, reason). After a table, the workers go on computing the
-        bodies' templates: the caller then calls `templates()` or `cancel()`."""
+        add_issue(source_file, source_ref, reason). The workers are stopped either way."""
         try:
-            table = self._collect(add_issue)
-        except BaseException:
-            self.cancel()
-            raise
-        if table is None:
-            self.cancel()
-        else:
-            self._rows = table.num_rows
-        return table
-
-    def templates(self) -> list[tuple["np.ndarray", pa.Array]] | None:
-        """The classifier's Arrow template stages over the file's bodies (classify.arrow_template_codes),
-        per part in row order: (codes, distinct templates); None when a worker could not compute them
-        (the caller then does it itself). Stops the workers either way."""
-        try:
-            if not self._rows or any(p.wait() != 0 for p in self._procs):
-                return None
-            parts = []
-            for i in range(len(self._procs)):
-                part = Path(self._tmp) / f"part{i}"
-                if part.with_suffix(".tdict.arrow").exists():  # else a part without records
-                    parts.append((read_column(part.with_suffix(".tcodes.arrow")).to_numpy(),
-                                  read_column(part.with_suffix(".tdict.arrow")).combine_chunks()))
-            return parts if sum(len(codes) for codes, _ in parts) == self._rows else None
-        except (OSError, pa.ArrowException):
-            return None
+            return self._collect(add_issue)
         finally:
             self.cancel()
 
@@ -119,8 +92,7 @@ class PendingParse:
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def _collect(self, add_issue: Callable[[str, str, str], None]) -> pa.Table | None:
-        # Each worker says on stdout when its columns are written (it then goes on with the templates);
-        # one that ends without saying so broke (an XML break, or it could not run).
+        # Each worker says on stdout when its columns are written; one that ends without saying so broke (an XML break, or it could not run).
         if any(p.stdout.readline().strip() != COLUMNS_DONE.encode() for p in self._procs):
             return None  # the one-process parse takes over
         metas = [json.loads((Path(self._tmp) / f"part{i}.json").read_text(encoding="utf-8"))
@@ -166,25 +138,9 @@ def _scratch_dir(size: int) -> str | None:
     return None
 
 
-def write_column(path: str | Path, name: str, values: pa.Array | pa.ChunkedArray) -> None:
-    """One column as an Arrow IPC file (the workers' output: each column mapped on its own)."""
-    column = pa.table({name: values})
-    with pa.OSFile(os.fsencode(path), "wb") as sink, pa.ipc.new_file(sink, column.schema) as writer:
-        writer.write_table(column)
-
-
-def read_column(path: str | Path) -> pa.ChunkedArray:
-    """A file write_column wrote, memory-mapped (its buffers keep the mapping alive)."""
-    with pa.memory_map(os.fsencode(path)) as source:
-        return pa.ipc.open_file(source).read_all().column(0)
-
-
 def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:
-    """Start parsing the file on several cores (or take the workers `prestart` began for it), or None
-    when it is small, odd or the machine has one core."""
-    early = _EARLY.pop(_key(path, source, fmt), None)
-    if early is not None:
-        return early
+    """Start parsing the file on several cores, or None when it is small, odd or the machine has one
+    core. The caller owns the workers: `result()` or `cancel()` stops them."""
     size = path.stat().st_size
     parts = min(os.cpu_count() or 1, MAX_PARTS)
     if size < MIN_BYTES or parts < 2:
@@ -204,46 +160,50 @@ def start_parallel(path: Path, source: str, fmt: str) -> PendingParse | None:
     return PendingParse(path, source, fmt, root, cuts, size)
 
 
-def read_parallel(path: Path, add_issue: Callable[[str, str, str], None], source: str,
-                  fmt: str) -> pa.Table | None:
-    """The file's raw columns parsed on several cores, or None when the ordinary parse should be used."""
-    pending = start_parallel(path, source, fmt)
+FORMAT = "sbr_xml"  # the importer's NAME, which every row's source_format carries
+
+
+def parse_ahead(path: Path, source: str, run) -> bool:
+    """Start the parallel parse of `path` now, owned by `run` (harass_analyzer.run.Run), for
+    `parallel_table` to collect; False when the file does not suit it. One file at a time keeps both
+    cores busy without oversubscribing them."""
+    if run.has_prefetched():
+        return False
+    pending = start_parallel(path, source, FORMAT)
     if pending is None:
-        return None
-    try:
-        return pending.result(add_issue)
-    finally:
-        pending.cancel()  # the templates are not wanted here
+        return False
+    run.on_close(pending.cancel)
+    run.prefetch(_key(path, source), pending)
+    return True
 
 
-# Workers started before the importer registry exists, keyed by what start_parallel will be asked for.
-_EARLY: dict[tuple, PendingParse] = {}
+def parallel_table(path: Path, source: str, run, add_issue: Callable[[str, str, str], None]) -> pa.Table | None:
+    """The file's raw columns parsed on several cores (begun by `parse_ahead`, or now), or None when the
+    ordinary parse should be used."""
+    pending = run.take_prefetched(_key(path, source))
+    if pending is None:
+        pending = start_parallel(path, source, FORMAT)
+        if pending is None:
+            return None
+        run.on_close(pending.cancel)
+    return pending.result(add_issue)
 
 
-def _key(path: Path, source: str, fmt: str) -> tuple:
+def _key(path: Path, source: str) -> tuple:
     try:
         stat = path.stat()
     except OSError:
-        return (str(path), source, fmt)
-    return (str(path), source, fmt, stat.st_size, stat.st_mtime_ns)
+        return ("sbr-parse", str(path), source)
+    return ("sbr-parse", str(path), source, stat.st_size, stat.st_mtime_ns)
 
 
-def prestart(paths: list[str]) -> None:
-    """Start the workers for the large SMS B&R files among `paths` (files given directly) at once. The
-    import later takes them over; `cancel_early` stops any it did not take (an error, an odd file)."""
+def prestart(paths: list[str], run) -> None:
+    """Start the parallel parse of the first large SMS B&R file among `paths` (files given directly) at
+    once; the import takes it over (the same path as its label), and `run` stops it if it does not."""
     for given in paths:
         path = Path(given)
         try:
-            if not path.is_file() or _EARLY:
-                continue  # one file at a time keeps both cores busy without oversubscribing them
-            pending = start_parallel(path, str(path), "sbr_xml")
+            if path.is_file() and parse_ahead(path, str(path), run):
+                return
         except OSError:
             continue  # the import reports unreadable inputs itself
-        if pending is not None:
-            _EARLY[_key(path, str(path), "sbr_xml")] = pending
-            atexit.register(cancel_early)
-
-
-def cancel_early() -> None:
-    while _EARLY:
-        _EARLY.popitem()[1].cancel()

@@ -5,13 +5,11 @@
 A fresh interpreter per part (no fork of a threaded parent, no re-import of the caller's script as
 multiprocessing's spawn would do) that imports only lxml and pyarrow for the parse. It writes the part's
 raw columns as Arrow IPC files and a JSON note (issues, records per tag, how the bytes were decoded),
-says so on stdout, then (if the job asks) computes the classifier's templates of the bodies while the
-caller goes on. Exit 3: the XML broke inside the part; the caller then parses the whole file the
+and says so on stdout. It only parses: what later steps make of the columns is theirs. Exit 3: the XML broke inside the part; the caller then parses the whole file the
 ordinary, recovering way.
 """
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from pathlib import Path
@@ -19,9 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 from lxml import etree
 
-from ..memory import trim_heap
+from .arrow_files import COLUMNS_DONE, write_column
 from .lines import TAG_PATTERNS, prefix_counts
-from .sbr_parts import COLUMNS_DONE, read_column, write_column
 from .sbr_fast import read_fast
 from .sbr_records import SbrColumns, parse_records
 
@@ -118,29 +115,8 @@ def main(job_file: str) -> int:
     Path(job["out"] + ".json").write_text(json.dumps({"issues": issues, "counts": counts, "before": before,
                                                       "decoded_as": decoded_as, "columns": names}),
                                           encoding="utf-8")
-    bodies = None
-    if job.get("templates") and "body" in names:
-        # The bodies as written: pages the caller maps too. Mapped before saying the columns are done,
-        # since the caller then unlinks the files.
-        bodies = read_column(f"{job['out']}.{names.index('body')}.arrow")
-    table = None  # the parse's columns are written: nothing here needs them any more
-    print(COLUMNS_DONE, flush=True)  # the caller goes on with the columns; templates follow
-    if bodies is not None:
-        gc.collect()
-        trim_heap()  # the parse's memory goes back to the OS before the caller's peak
-        write_templates(bodies, job["out"])
+    print(COLUMNS_DONE, flush=True)
     return 0
-
-
-def write_templates(bodies: pa.ChunkedArray, out: str) -> None:
-    """The classifier's Arrow template stages over this part's bodies (classify.arrow_template_codes), done
-    here while the caller merges and sorts: per row a code (`.tcodes.arrow`), and the distinct templates
-    (`.tdict.arrow`). Imported only now: the parse itself needs none of it."""
-    from ..classify.classifier import arrow_template_codes
-
-    codes, dictionary = arrow_template_codes(bodies)
-    write_column(out + ".tcodes.arrow", "codes", pa.array(codes, pa.int64()))
-    write_column(out + ".tdict.arrow", "templates", dictionary)
 
 
 if __name__ == "__main__":

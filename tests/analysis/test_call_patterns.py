@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from harass_analyzer.analysis.call_patterns import find_suspects
 from harass_analyzer.analysis.entities import assign_entities
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.analysis.labels import NumberLabels
 from harass_analyzer.rules import SUSPECTED, check_rules, load_profile
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from harass_analyzer.analysis.entities import ENTITY_COLUMNS, assign_entities, extract_keys
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.errors import ConfigError
 from harass_analyzer.numbers import normalize_number
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.analysis.labels import NumberLabels, drop_personal, read_labels
 from harass_analyzer.cli import app
 from harass_analyzer.errors import ConfigError

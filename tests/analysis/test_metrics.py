@@ -6,7 +6,7 @@ import pandas as pd
 from harass_analyzer.analysis import metrics
 from harass_analyzer.analysis.contacts import collection_contacts, incoming_contacts
 from harass_analyzer.analysis.entities import assign_entities
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.rules import load_profile
 
 A, B, FRIEND = "+8617000000001", "+8617000000002", "+8613900000009"

@@ -16,7 +16,7 @@ import pytest
 from harass_analyzer.api import analyze
 from harass_analyzer.batching import make_cases as plan_cases
 from harass_analyzer.batching import run_batch
-from harass_analyzer.verify import verify_bundle
+from harass_analyzer.evidence import verify_bundle
 from devtools.bundle_compare import comparable_files, differences
 from tests.batch.helpers import CASES, NUMBERS, PHONES, env, incoming_from, local_scheduler, make_cases
 

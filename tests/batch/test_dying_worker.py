@@ -12,7 +12,7 @@ import pandas as pd
 from devtools.bundle_compare import differences
 from harass_analyzer.api import analyze
 from harass_analyzer.synthetic import write_phone
-from harass_analyzer.verify import verify_bundle
+from harass_analyzer.evidence import verify_bundle
 from tests.batch.helpers import EVENTS, NUMBERS, PHONES, env
 
 PRELOAD = Path(__file__).with_name("kill_worker_preload.py")

@@ -8,8 +8,9 @@ import pytest
 
 from harass_analyzer.importers import IssueLog, ReadContext
 from harass_analyzer.importers.sbr_xml import SbrXmlImporter
-from harass_analyzer.xmlscan import sbr_parts as sbr_parallel
+from harass_analyzer.run import Run
 from harass_analyzer.synthetic import Sizes, write_export
+from harass_analyzer.xmlscan import sbr_parts as sbr_parallel
 
 
 def read(path: Path, parallel: bool, monkeypatch, expect_parallel: bool = True):
@@ -17,7 +18,8 @@ def read(path: Path, parallel: bool, monkeypatch, expect_parallel: bool = True):
     monkeypatch.setattr(sbr_parallel, "MIN_RECORDS", 0)
     monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 3)
     if parallel:  # prove which path produced the frame
-        direct = sbr_parallel.read_parallel(path, IssueLog().add, str(path), "sbr_xml")
+        with Run() as run:
+            direct = sbr_parallel.parallel_table(path, str(path), run, IssueLog().add)
         assert (direct is not None) == expect_parallel
     log = IssueLog()
     return SbrXmlImporter().read(path, ReadContext(log, source_name=str(path))), log.issues
@@ -74,46 +76,46 @@ def test_a_comment_past_the_prolog_keeps_the_file_in_one_piece(tmp_path: Path, m
 
 def test_workers_started_early_are_taken_over_or_stopped(export: list[Path], monkeypatch) -> None:
     """The CLI starts workers before the tool is imported; the import takes them over (same frame), and
-    any it does not take are stopped and their files removed."""
+    any it does not take are stopped and their files removed when the run ends."""
     monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0)
     monkeypatch.setattr(sbr_parallel, "MIN_RECORDS", 0)
     monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 2)
     path = export[0]
     one, _ = read(path, False, monkeypatch)
     monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0)
-    sbr_parallel.prestart([str(path), str(path.parent / "missing.xml")])
-    early = next(iter(sbr_parallel._EARLY.values()))
-    assert sbr_parallel.start_parallel(path, str(path), "sbr_xml") is early and not sbr_parallel._EARLY
-    log = IssueLog()
-    assert SbrXmlImporter().read(path, ReadContext(log, source_name=str(path)), started=early).equals(one)
-    parts = early.templates()  # the workers went on with the bodies' templates, then stopped
-    assert sum(len(codes) for codes, _ in parts) == len(one) and not Path(early._tmp).exists()
-    assert all(0 < len(templates) < len(codes) for codes, templates in parts)
-    sbr_parallel.prestart([str(path)])
-    tmp = next(iter(sbr_parallel._EARLY.values()))._tmp
-    sbr_parallel.cancel_early()
-    assert not sbr_parallel._EARLY and not Path(tmp).exists()
+    started = []
+    real = sbr_parallel.PendingParse.__init__
+    monkeypatch.setattr(sbr_parallel.PendingParse, "__init__", lambda self, *a: started.append(self) or real(self, *a))
+    with Run() as run:
+        sbr_parallel.prestart([str(path.parent / "missing.xml"), str(path), str(export[1])], run)
+        assert len(started) == 1 and run.has_prefetched()  # one file at a time
+        log = IssueLog()
+        assert SbrXmlImporter().read(path, ReadContext(log, source_name=str(path), run=run)).equals(one)
+        assert len(started) == 1 and not run.has_prefetched()  # taken over, not started again
+        assert not Path(started[0]._tmp).exists() and all(p.poll() is not None for p in started[0]._procs)
+    with Run() as run:
+        sbr_parallel.prestart([str(path)], run)  # never taken: the run's end stops it
+        tmp, procs = started[1]._tmp, started[1]._procs
+    assert not Path(tmp).exists() and all(p.poll() is not None for p in procs) and run.running() == []
 
 
-def test_templates_from_the_workers_classify_like_one_process(export: list[Path], monkeypatch) -> None:
-    """The workers go on to compute the bodies' templates while the caller sorts; the classified events
-    are exactly those of a one-process run, also when a worker cannot deliver them (the caller then
-    computes them itself)."""
+def test_parallel_parse_classifies_like_one_process(export: list[Path], monkeypatch) -> None:
+    """The whole import through the pipeline: the events (classified) are exactly those of a one-process
+    run, and no worker or scratch folder outlives it."""
     from harass_analyzer import pipeline
 
     monkeypatch.setattr(sbr_parallel, "MIN_RECORDS", 0)
     monkeypatch.setattr(sbr_parallel.os, "cpu_count", lambda: 3)
     monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 1 << 62)
     one = pipeline.load_events(export).events
-    known = []
-    real = pipeline._known_templates
-    monkeypatch.setattr(pipeline, "_known_templates", lambda *a: known.append(real(*a)) or known[-1])
+    started = []
+    real = sbr_parallel.PendingParse.__init__
+    monkeypatch.setattr(sbr_parallel.PendingParse, "__init__", lambda self, *a: started.append(self) or real(self, *a))
     monkeypatch.setattr(sbr_parallel, "MIN_BYTES", 0)
     many = pipeline.load_events(export).events
-    assert known and known[-1] is not None and known[-1][0].sum() > 2000  # the workers' templates were used
+    assert len(started) == 2  # both files were parsed by workers
     assert (one["category"] == "collection").sum() > 100 and one.equals(many)
-    monkeypatch.setattr(sbr_parallel.PendingParse, "templates", lambda self: self.cancel())
-    assert pipeline.load_events(export).events.equals(one)
+    assert all(not Path(p._tmp).exists() and all(w.poll() is not None for w in p._procs) for p in started)
 
 
 @pytest.mark.parametrize("shm", ["default", "missing"])

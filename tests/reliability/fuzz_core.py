@@ -1,7 +1,7 @@
 """Fuzzing every importer: valid seed inputs built by code, then mutated (byte flips, truncation, slice
 deletion/duplication, hostile snippets, hostile field values, SQLite cell rewrites, re-wrapped container
 payloads). Shared by the hypothesis tests (tests/reliability/test_fuzz.py) and the long run
-(scripts/fuzz.py).
+(tests/reliability/fuzz_long.py).
 
 A "crash" is any exception from `importer.read()` other than a HarassAnalyzerError subclass.
 """

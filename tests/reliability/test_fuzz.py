@@ -5,7 +5,7 @@
 * structure: generated SMS Backup & Restore records with arbitrary text and dates are each either
   imported or listed as an issue (nothing silently dropped); generated CSV/vMessage never crash.
 
-The long run (10,000+ inputs per importer) is `python scripts/fuzz.py --examples 10000`.
+The long run (10,000+ inputs per importer) is `python -m tests.reliability.fuzz_long --examples 10000`.
 """
 from __future__ import annotations
 

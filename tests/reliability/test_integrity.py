@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harass_analyzer import api
+from harass_analyzer.evidence import sha256_file
 from harass_analyzer.cli import app
 from tests.conftest import FIXTURES, SAMPLE
 from tests.importers import make_fixtures as mf
@@ -69,7 +70,7 @@ def test_two_runs_give_byte_identical_bundles(evidence: Path, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("stage", [
-    "harass_analyzer.report.outputs.render_html", "harass_analyzer.report.bundle.write_manifest",
+    "harass_analyzer.report.outputs.render_html", "harass_analyzer.evidence.write_manifest",
     "harass_analyzer.rules.check_rules",      # while events.csv is being written on its thread
     "harass_analyzer.report.bundle.write_csv",  # the events.csv writer itself fails
 ])
@@ -87,7 +88,7 @@ def test_interrupted_rerun_keeps_the_previous_bundle(tmp_path: Path, monkeypatch
     out = tmp_path / "out"
     api.analyze([SAMPLE], out)
     before = tree_hashes([out])
-    monkeypatch.setattr("harass_analyzer.report.bundle.write_manifest", lambda *a, **k: (_ for _ in ()).throw(
+    monkeypatch.setattr("harass_analyzer.evidence.write_manifest", lambda *a, **k: (_ for _ in ()).throw(
         KeyboardInterrupt()))
     result = runner.invoke(app, ["analyze", str(SAMPLE), "-o", str(out), "--force"])
     assert result.exit_code == 130 and result.output.strip().startswith("error: interrupted")
@@ -175,4 +176,4 @@ def test_an_input_changed_before_it_is_hashed_stops_the_run(tmp_path: Path, monk
     monkeypatch.setattr(pipeline, "_hash_evidence", real)
     result = pipeline.load_events([data])
     entry = next(f for rec in result.inputs for f in rec.files if f["path"] == str(victim))
-    assert entry["sha256"] == pipeline.sha256_file(victim)
+    assert entry["sha256"] == sha256_file(victim)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.analysis.senders import sender_summary
 from harass_analyzer.api import Analysis, Options
 from harass_analyzer.schema import ISSUE_COLUMNS

@@ -10,7 +10,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from harass_analyzer import evidence
 from harass_analyzer.report import bundle, examples, fonts, html
+from harass_analyzer.run import Run
 from harass_analyzer.report.csvsafe import escape_arrow, escape_cell
 from harass_analyzer.report.document import build_document
 from harass_analyzer.report.facts import build_facts
@@ -100,16 +102,20 @@ def test_escape_arrow_matches_escape_cell() -> None:
 
 def test_csv_in_slices_and_remembered_hash(tmp_path, monkeypatch) -> None:
     events = events_table(handmade_analysis().events)
-    bundle.write_csv(events, tmp_path / "one.csv")
-    monkeypatch.setattr(bundle, "CHUNK_ROWS", 5)
-    bundle.write_csv(events.astype({c: "category" for c in LOW_CARD}), tmp_path / "sliced.csv")
-    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "sliced.csv").read_bytes()
-    entries = {e["path"]: e["sha256"] for e in bundle.file_entries(tmp_path)}
-    assert entries["one.csv"] == entries["sliced.csv"]
-    bundle.write_csv(events, tmp_path / "changed.csv")
-    (tmp_path / "changed.csv").write_bytes(b"other")  # changed after writing: hashed again
-    entry = [e for e in bundle.file_entries(tmp_path) if e["path"] == "changed.csv"][0]
-    assert entry["sha256"] == bundle.sha256_file(tmp_path / "changed.csv")
+    with Run() as run:
+        bundle.write_csv(events, tmp_path / "one.csv", run)
+        monkeypatch.setattr(bundle, "CHUNK_ROWS", 5)
+        bundle.write_csv(events.astype({c: "category" for c in LOW_CARD}), tmp_path / "sliced.csv")
+        assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "sliced.csv").read_bytes()
+        assert run.known_hash(tmp_path / "one.csv") == evidence.sha256_file(tmp_path / "one.csv")
+        assert run.known_hash(tmp_path / "sliced.csv") is None  # written without the run: hashed later
+        entries = {e["path"]: e["sha256"] for e in evidence.file_entries(tmp_path, known=run.known_hash)}
+        assert entries["one.csv"] == entries["sliced.csv"]
+        bundle.write_csv(events, tmp_path / "changed.csv", run)
+        (tmp_path / "changed.csv").write_bytes(b"other")  # changed after writing: hashed again
+        assert run.known_hash(tmp_path / "changed.csv") is None
+        entry = [e for e in evidence.file_entries(tmp_path, known=run.known_hash) if e["path"] == "changed.csv"][0]
+        assert entry["sha256"] == evidence.sha256_file(tmp_path / "changed.csv")
 
 
 def test_font_prefetch_gives_the_same_subset(tmp_path, monkeypatch) -> None:
@@ -120,9 +126,12 @@ def test_font_prefetch_gives_the_same_subset(tmp_path, monkeypatch) -> None:
     captions = {c for b in blocks if b[0] == "img" for c in b[2] if ord(c) > 127}
     assert chars == html._non_ascii(page.split("<style>")[0] + page.split("</style>")[1]) | captions
     local = fonts._cut_subset(frozenset(chars))
-    fonts.prefetch_subset(chars)
-    assert frozenset(chars) in fonts._PENDING
-    assert fonts.woff_subset(chars) == local and not fonts._PENDING
-    monkeypatch.setattr(fonts.sys, "executable", str(tmp_path / "no-python"))  # the worker cannot start
-    fonts.prefetch_subset(chars)
-    assert fonts.woff_subset(chars) == local
+    with Run() as run:
+        job = fonts.prefetch_subset(chars, run)
+        assert job.chars == frozenset(chars)
+        assert job.future.result() == local  # cut by the worker process
+        assert fonts.woff_subset(chars, job) == local
+        monkeypatch.setattr(fonts.sys, "executable", str(tmp_path / "no-python"))  # the worker cannot start
+        job = fonts.prefetch_subset(chars, run)
+        assert fonts.woff_subset(chars, job) == local and job.future.exception() is not None
+    assert run.running() == []

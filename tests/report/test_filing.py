@@ -19,7 +19,7 @@ from harass_analyzer.cli import app
 from harass_analyzer.errors import UnreadableSource
 from harass_analyzer.report.csvsafe import unescape_cell
 from harass_analyzer.report.outputs import write_outputs
-from harass_analyzer.verify import bundle_fingerprint, verify_bundle
+from harass_analyzer.evidence import bundle_fingerprint, verify_bundle
 from tests.conftest import SAMPLE
 from tests.report.handmade import COLLECTOR_A, FORMULA_BODY, HTML_BODY, handmade_analysis
 

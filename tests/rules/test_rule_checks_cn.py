@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from harass_analyzer.analysis.entities import assign_entities
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.errors import ConfigError
 from harass_analyzer.rules import VIOLATION_COLUMNS, check_rules, load_profile
 

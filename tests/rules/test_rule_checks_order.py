@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from harass_analyzer.analysis.entities import assign_entities
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.analysis.senders import sender_summary
 from harass_analyzer.rules import check_rules, load_profile
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from harass_analyzer.analysis.entities import assign_entities
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.rules import check_rules, load_profile
 
 A, B = "+12025550101", "+12025550102"

@@ -3,7 +3,7 @@ patterns (marked in the `suspected` column), or neither (not checked)."""
 from __future__ import annotations
 
 from harass_analyzer.analysis.entities import assign_entities
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.rules import SUSPECTED, VIOLATION_COLUMNS, check_rules, load_profile
 
 CALLER = "+8617055550101"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from harass_analyzer.analysis.entities import assign_entities
-from harass_analyzer.analysis.frames import make_events
+from tests.handmade_events import make_events
 from harass_analyzer.errors import ConfigError
 from harass_analyzer.rules import check_rules, format_profile, load_profile
 from harass_analyzer.rules.profile import QUOTE_MARKS, parse_profile

@@ -1,7 +1,7 @@
 """Long fuzz run over every importer (see README "Reliability").
 
-    python scripts/fuzz.py --examples 10000            # 10,000 mutated inputs per importer
-    python scripts/fuzz.py --examples 500 --importer sbr_xml --save crashes/
+    python -m tests.reliability.fuzz_long --examples 10000            # 10,000 mutated inputs per importer
+    python -m tests.reliability.fuzz_long --examples 500 --importer sbr_xml --save crashes/
 
 Each input is a mutated valid seed (tests/reliability/fuzz_core.py) read by its importer in a worker
 process under a per-input time limit; every `--pipeline-every`-th input also goes through the whole
@@ -21,11 +21,9 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harass_analyzer.errors import HarassAnalyzerError
 
-from harass_analyzer.errors import HarassAnalyzerError  # noqa: E402
-from tests.reliability.fuzz_core import SEEDS, Crash, Workspace, importer_names, mutate, run_importer  # noqa: E402
+from .fuzz_core import SEEDS, Crash, Workspace, importer_names, mutate, run_importer
 
 
 class Hang(BaseException):

@@ -1,10 +1,17 @@
-"""Re-check an evidence bundle (its folder, or the OUT.zip of --zip) against its manifest.json: every
-listed output is re-hashed, and any changed, missing or extra file is reported (one problem per line),
-so a bundle can be shown to be the one the tool wrote.
+"""Evidence integrity in one place: hashing files, writing a bundle's manifest.json, and re-checking a
+bundle (its folder, or the OUT.zip of --zip) against it: every listed output is re-hashed, and any
+changed, missing or extra file is reported (one problem per line), so a bundle can be shown to be the
+one the tool wrote. Light on purpose (no pandas): `verify` needs nothing else of the tool.
 
-The bundle fingerprint is the SHA-256 of manifest.json (report/bundle.py). The reports carry it; a
-report is hashed with its fingerprint emptied to FINGERPRINT_SLOT, after checking it carries exactly the
-fingerprint recomputed here — so an edited manifest (even only its created_at) no longer verifies.
+The bundle fingerprint is the SHA-256 of manifest.json, which lists every file's SHA-256, the inputs'
+hashes, the run options and the time: one value that changes when any byte of the bundle changes, the
+value to have notarised or timestamped. The reports print it (report.pdf, report.html, report.md), yet
+a file cannot hold the hash of a list that holds its own hash; so, as a PDF signature leaves a hole for
+itself, those files are written with FINGERPRINT_SLOT (64 zeros) where the fingerprint goes, the manifest
+records the SHA-256 of that form ("fingerprint_slot": true), and the slot is filled in afterwards.
+Verifying recomputes the fingerprint from manifest.json, checks each report carries exactly it, and
+hashes the report with the slot emptied again — so an edited manifest (even only its created_at) no
+longer verifies.
 
     >>> problems = verify_bundle(Path("out"))     # or Path("out.zip")
     >>> problems  # [] when intact
@@ -15,14 +22,63 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from .errors import UnreadableSource
-from .pipeline import sha256_file
 
 MANIFEST = "manifest.json"
-FINGERPRINT_SLOT = b"0" * 64
+FINGERPRINT_SLOT = "0" * 64
+SLOT_FILES = ("report.pdf", "report.html", "report.md")
 CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_entries(folder: Path, skip: tuple[str, ...] = (MANIFEST,),
+                 known: Callable[[Path], str | None] | None = None) -> list[dict]:
+    """{path, sha256, bytes} of every file under `folder`; `known(path)` may give a hash taken already
+    (Run.known_hash: events.csv, hashed on its writer's thread)."""
+    entries = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel in skip:
+            continue
+        sha = known(path) if known is not None else None
+        entry = {"path": rel, "sha256": sha or sha256_file(path), "bytes": path.stat().st_size}
+        if rel in SLOT_FILES:
+            entry["fingerprint_slot"] = True
+        entries.append(entry)
+    return entries
+
+
+def write_manifest(staging: Path, tool: dict, tz: str, inputs: list[dict], extra: dict | None = None,
+                   known: Callable[[Path], str | None] | None = None) -> str:
+    """Write manifest.json, fill the reports' fingerprint slots; return the bundle fingerprint."""
+    manifest = {
+        "tool": tool,
+        "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "timezone": tz,
+        "inputs": inputs,
+        "outputs": file_entries(staging, known=known),
+    }
+    if extra:
+        manifest.update(extra)
+    data = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    (staging / MANIFEST).write_bytes(data)
+    fingerprint = hashlib.sha256(data).hexdigest()
+    for entry in manifest["outputs"]:
+        if entry.get("fingerprint_slot"):
+            path = staging / entry["path"]
+            path.write_bytes(path.read_bytes().replace(FINGERPRINT_SLOT.encode(), fingerprint.encode()))
+    return fingerprint
 
 
 class _Folder:
@@ -145,7 +201,7 @@ def verify_bundle(bundle: Path) -> list[str]:
                     problems.append(f"changed: {rel} (does not carry the fingerprint of this manifest.json: the "
                                     "manifest or the report was edited)")
                     continue
-                actual = hashlib.sha256(content.replace(fingerprint, FINGERPRINT_SLOT)).hexdigest()
+                actual = hashlib.sha256(content.replace(fingerprint, FINGERPRINT_SLOT.encode())).hexdigest()
             else:
                 actual = source.sha256(rel)
         except OSError as exc:
@@ -159,4 +215,5 @@ def verify_bundle(bundle: Path) -> list[str]:
     return problems
 
 
-__all__ = ["bundle_fingerprint", "verify_bundle"]
+__all__ = ["FINGERPRINT_SLOT", "MANIFEST", "bundle_fingerprint", "file_entries", "sha256_file", "verify_bundle",
+           "write_manifest"]
