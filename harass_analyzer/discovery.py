@@ -114,7 +114,7 @@ def discover(paths: Iterable[str | Path], issues: IssueLog, skip: Iterable[Path]
                 elif child.name.startswith("."):
                     continue  # hidden files (.DS_Store, editor swap files) are not exports
                 elif _is_sqlite_sidecar(child):
-                    continue  # read together with its database (sqlite_util copies the sidecars)
+                    continue  # read together with its database (sqlite_base copies the sidecars)
                 elif not seen.again(child, issues, "file"):
                     _add_file(child, found, issues)
             stack.sort(key=lambda p: str(p), reverse=True)  # depth-first, alphabetical

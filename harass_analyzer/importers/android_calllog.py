@@ -14,90 +14,66 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pandas as pd
-
 from ..android_codes import CALL_TYPES
-from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
-                          with_sidecars)
+from .base import RawColumns, ReadContext
+from .sqlite_base import (SqliteImporter, as_int, as_seconds, column_names, each_row, row_key, select_columns,
+                          table_names)
 
 NAME = "android_calllog"
 NOT_CONNECTED = {"missed", "rejected", "blocked"}
 CALL_TABLES = ("calls", "calls_tb")
 VIVO_NON_CALL_LOGTYPE = 300
-
-
-def _int(value: object, default: int = 0) -> int:
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):  # text/BLOB/inf in a damaged row
-        return default
+# column → what a ROM whose table lacks it stands for
+CALL_COLUMNS = {"date": "NULL", "type": "NULL", "number": "NULL", "duration": "0", "name": "''",
+                "presentation": "1", "deleted": "0", "mark_type": "0", "mark_content": "''", "logtype": "0",
+                "countryiso": "''"}
 
 
 def _huawei_mark(mark_type: object, mark_content: object) -> str:
     content = str(mark_content or "").strip()
     if content:
         return f"huawei:{content}"
-    return f"huawei:mark_type={mark_type}" if _int(mark_type) else ""
+    return f"huawei:mark_type={mark_type}" if as_int(mark_type) else ""
 
 
 def _read_calls_table(conn: sqlite3.Connection, table: str, out: RawColumns, ctx: ReadContext) -> None:
     cols = column_names(conn, table)
-    key = "_id" if "_id" in cols else "rowid"
-    select = ", ".join([
-        f"{key} AS k", col_or(cols, "date"), col_or(cols, "type"), col_or(cols, "number"),
-        col_or(cols, "duration", "0"), col_or(cols, "name", "''"), col_or(cols, "presentation", "1"),
-        col_or(cols, "deleted", "0"), col_or(cols, "mark_type", "0"), col_or(cols, "mark_content", "''"),
-        col_or(cols, "logtype", "0"), col_or(cols, "countryiso", "''"),
-    ])
-    for k, date, ctype, number, duration, name, presentation, deleted, mark_type, mark_content, logtype, country in \
-            conn.execute(f'SELECT {select} FROM "{table}" ORDER BY {key}'):
-        ref = f"{table}:{key}={k}"
-        if _int(logtype) == VIVO_NON_CALL_LOGTYPE:
-            ctx.issues.add(out.source_file, ref, "vivo log row with logtype 300 (not a call); skipped")
-            continue
-        ts = _int(date, -1)
+    key = row_key(cols)
+
+    def take(ref: str, _k: object, date: object, ctype: object, number: object, duration: object, name: object,
+             presentation: object, deleted: object, mark_type: object, mark_content: object, logtype: object,
+             country: object) -> str | None:
+        if as_int(logtype) == VIVO_NON_CALL_LOGTYPE:
+            return "vivo log row with logtype 300 (not a call); skipped"
+        ts = as_int(date, -1)
         if ts <= 0:
-            ctx.issues.add(out.source_file, ref, f"call skipped: date {date!r} is not epoch milliseconds")
-            continue
-        direction, status = CALL_TYPES.get(_int(ctype, -1), ("in", "unknown"))
-        try:
-            dur = max(float(duration or 0), 0.0)
-        except (TypeError, ValueError):
-            dur = 0.0
+            return f"call skipped: date {date!r} is not epoch milliseconds"
+        direction, status = CALL_TYPES.get(as_int(ctype, -1), ("in", "unknown"))
+        dur = as_seconds(duration)
         if status is None:
             status = "answered" if dur > 0 else "unknown"
         elif status in NOT_CONNECTED:
             dur = 0.0  # a never-connected call has no talk time, whatever ring time the ROM stored
         out.add("call", direction, ts, "" if number is None else str(number), ref, call_status=status,
-                contact_name=str(name or ""), duration_s=dur, presentation=_int(presentation, 1),
-                deleted=bool(_int(deleted)), vendor_mark=_huawei_mark(mark_type, mark_content),
+                contact_name=str(name or ""), duration_s=dur, presentation=as_int(presentation, 1),
+                deleted=bool(as_int(deleted)), vendor_mark=_huawei_mark(mark_type, mark_content),
                 country_hint=country if isinstance(country, str) else "")
+        return None
+
+    each_row(conn, f'SELECT {key} AS k, {select_columns(cols, CALL_COLUMNS)} FROM "{table}" ORDER BY {key}',
+             f"{table}:{key}=", out, ctx, take)
 
 
-def read_calllog_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:
-    tables = table_names(conn)
-    for table in CALL_TABLES:
-        if table in tables:
-            _read_calls_table(conn, table, out, ctx)
-
-
-class AndroidCallLogImporter(Importer):
+class AndroidCallLogImporter(SqliteImporter):
     NAME = NAME
     DESCRIPTION = "Android calllog.db / contacts2.db (calls) and Huawei backup calllog.db (calls_tb)"
+    COUNT_TABLES = CALL_TABLES
 
-    def sniff(self, path: Path, head: bytes) -> bool:
-        return is_sqlite(head) and any(t in sniff_tables(path) for t in CALL_TABLES)
+    def claims(self, path: Path, tables: frozenset[str]) -> bool:
+        return any(t in tables for t in CALL_TABLES)
 
-    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
-        out = RawColumns(ctx.source_name or str(path), NAME)
-        with open_readonly(path, label=out.source_file) as conn:
-            read_calllog_connection(conn, out, ctx)
-        return out.frame()
-
-    def evidence_files(self, path: Path) -> list[Path]:
-        return with_sidecars(path)
-
-    def count(self, path: Path, ctx: ReadContext) -> int:
-        with open_readonly(path, label=ctx.source_name or str(path)) as conn:
-            return count_rows(conn, list(CALL_TABLES))
+    def read_connection(self, conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:
+        tables = table_names(conn)
+        for table in CALL_TABLES:
+            if table in tables:
+                _read_calls_table(conn, table, out, ctx)

@@ -16,6 +16,7 @@ import io
 import shutil
 import tarfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -23,7 +24,8 @@ import pandas as pd
 
 from ..errors import UnreadableSource
 from .base import HEAD_BYTES, Importer, ReadContext, empty_raw_frame, temp_folder
-from .sqlite_util import SIDECARS, is_sqlite
+from .detection import detect_among
+from .sqlite_base import SIDECARS, is_sqlite
 
 NAME = "android_backup"
 AB_MAGIC = b"ANDROID BACKUP\n"
@@ -119,28 +121,30 @@ def _safe_parts(name: str) -> tuple[str, ...] | None:
     return pure.parts or None
 
 
-def _wanted(name: str, head: bytes) -> bool:
-    if is_sqlite(head) or name.endswith(SIDECARS):
-        return True
-    from . import IMPORTERS  # late import: the registry imports this module
-    fake = Path(name)  # not on disk yet: sniffers decide from `head`
-    for imp in IMPORTERS:
-        if imp.HANDLES_DIRECTORIES or imp.NAME in INNER_EXCLUDED:
-            continue
-        try:
-            if imp.sniff(fake, head):
-                return True
-        except OSError:
-            continue  # a sniffer that needs the file on disk cannot judge a member by its head
-    return False
-
-
 class AndroidContainerImporter(Importer):
     NAME = NAME
     DESCRIPTION = "Android backup .ab (adb backup) and Xiaomi MIUI .bak, unencrypted: imports the SMS/call data inside"
 
+    def __init__(self, registered: Callable[[], list[Importer]]) -> None:
+        # The registry's list, handed in by the registry: importing it here would be an import cycle.
+        self.registered = registered
+
     def sniff(self, path: Path, head: bytes) -> bool:
         return head.startswith(AB_MAGIC) or (head.startswith(MIUI_MAGIC) and AB_MAGIC in head)
+
+    def _wanted(self, name: str, head: bytes) -> bool:
+        if is_sqlite(head) or name.endswith(SIDECARS):
+            return True
+        fake = Path(name)  # not on disk yet: sniffers decide from `head`
+        for imp in self.registered():
+            if imp.HANDLES_DIRECTORIES or imp.NAME in INNER_EXCLUDED:
+                continue
+            try:
+                if imp.sniff(fake, head):
+                    return True
+            except OSError:
+                continue  # a sniffer that needs the file on disk cannot judge a member by its head
+        return False
 
     def _extract(self, path: Path, label: str, dest: Path, ctx: ReadContext) -> list[tuple[str, Path]]:
         try:
@@ -173,7 +177,7 @@ class AndroidContainerImporter(Importer):
                         if src is None:
                             continue
                         head = src.read(HEAD_BYTES)
-                        if not _wanted(member.name, head):
+                        if not self._wanted(member.name, head):
                             continue
                         target = dest.joinpath(*parts)
                         target.parent.mkdir(parents=True, exist_ok=True)
@@ -190,7 +194,6 @@ class AndroidContainerImporter(Importer):
         return extracted
 
     def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
-        from . import detect  # late import: the registry imports this module
         label = ctx.source_name or str(path)
         frames = []
         with temp_folder("harass_backup_", label) as tmp:
@@ -200,7 +203,7 @@ class AndroidContainerImporter(Importer):
                     continue
                 inner_label = f"{label}!{member}"
                 try:
-                    imp = detect(target)
+                    imp = detect_among(self.registered(), target)
                     if imp is None or imp.NAME in INNER_EXCLUDED:
                         continue
                     frame = imp.read(target, ReadContext(ctx.issues, tz=ctx.tz, source_name=inner_label,

@@ -18,12 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UnreadableSource
-from .base import Importer, IssueLog, RawColumns, ReadContext, empty_raw_frame, read_head
-from .ios_calls import NAME as CALLS_NAME
-from .ios_calls import read_calls_connection
-from .ios_sms import NAME as SMS_NAME
-from .ios_sms import count_messages, read_sms_connection
-from .sqlite_util import SIDECARS, count_rows, is_sqlite, open_readonly
+from .base import Importer, IssueLog, ReadContext, empty_raw_frame, read_head
+from .ios_calls import IosCallsImporter
+from .ios_sms import IosSmsImporter
+from .sqlite_base import SIDECARS, is_sqlite, open_readonly
 
 NAME = "ios_backup"
 HOME = "HomeDomain"
@@ -33,6 +31,10 @@ ENCRYPTED_HELP = (
     "is an ENCRYPTED iOS backup and cannot be read without its password. Make an unencrypted backup: "
     "in iTunes/Finder untick 'Encrypt local backup' (this asks for the backup password), or in 爱思助手 "
     "turn off 备份加密, then back up again and import the new folder")
+
+
+# the readers of the databases the backup stores (their own importers, given the stored files)
+SMS_READER, CALLS_READER = IosSmsImporter(), IosCallsImporter()
 
 
 def file_id(domain: str, relative_path: str) -> str:
@@ -133,12 +135,10 @@ class IosBackupImporter(Importer):
         frames = []
         for rel, (stored, sidecars) in found.items():
             source_file = f"{label}/{stored.relative_to(path).as_posix()}"
-            is_sms = rel == SMS_DB
-            out = RawColumns(source_file, SMS_NAME if is_sms else CALLS_NAME)
-            with open_readonly(stored, sidecars, label=f"{source_file} ({rel})") as conn:
-                (read_sms_connection if is_sms else read_calls_connection)(conn, out, ctx)
-            if len(out):
-                frames.append(out.frame())
+            reader = SMS_READER if rel == SMS_DB else CALLS_READER
+            frame = reader.read_db(stored, ctx, source_file, sidecars, label=f"{source_file} ({rel})")
+            if len(frame):
+                frames.append(frame)
         return pd.concat(frames, ignore_index=True) if frames else empty_raw_frame()
 
     def evidence_files(self, path: Path) -> list[Path]:
@@ -157,5 +157,5 @@ class IosBackupImporter(Importer):
         total = 0
         for rel, (stored, sidecars) in self._locate(path, ctx).items():
             with open_readonly(stored, sidecars, label=str(stored)) as conn:
-                total += count_messages(conn) if rel == SMS_DB else count_rows(conn, ["ZCALLRECORD"])
+                total += (SMS_READER if rel == SMS_DB else CALLS_READER).count_connection(conn)
         return total

@@ -14,23 +14,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pandas as pd
-
 from ..timeconv import APPLE_EPOCH_S, seconds_to_ms
-from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import (col_or, column_names, count_rows, is_sqlite, open_readonly, sniff_tables, table_names,
-                          with_sidecars)
+from .base import RawColumns, ReadContext
+from .sqlite_base import SqliteImporter, as_int, as_seconds, column_names, each_row, select_columns, table_names
 
 NAME = "ios_calls"
 DISCONNECTED_REJECTED = 6
-
-
-def _int(value: object) -> int:
-    """A flag/enum cell as int; a damaged row may hold text or a BLOB there (read as 0)."""
-    try:
-        return int(value or 0)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        return 0
+# column → what an iOS version whose ZCALLRECORD lacks it stands for
+CALL_COLUMNS = {"ZDATE": "NULL", "ZDURATION": "0", "ZADDRESS": "NULL", "ZORIGINATED": "0", "ZANSWERED": "0",
+                "ZNAME": "''", "ZDISCONNECTED_CAUSE": "0", "ZFILTERED_OUT_REASON": "0", "ZBLOCKEDBYEXTENSION": "0",
+                "ZJUNKIDENTIFICATIONCATEGORY": "''", "ZJUNKCONFIDENCE": "0"}
 
 
 def _address_text(value: object) -> str:
@@ -73,70 +66,46 @@ def _status(originated: int, answered: int, duration: float, cause: int, blocked
     return "in", "missed"
 
 
-def read_calls_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:
-    """Append every ZCALLRECORD row of an open CallHistory.storedata to `out`."""
-    tables = table_names(conn)
-    if "zcallrecord" not in tables:
-        ctx.issues.add(out.source_file, "ZCALLRECORD", "no ZCALLRECORD table in this call history")
-        return
-    cols = column_names(conn, "zcallrecord")
-    remote = _remote_handles(conn, tables)
-    select = ", ".join([
-        "Z_PK", col_or(cols, "ZDATE"), col_or(cols, "ZDURATION", "0"), col_or(cols, "ZADDRESS"),
-        col_or(cols, "ZORIGINATED", "0"), col_or(cols, "ZANSWERED", "0"), col_or(cols, "ZNAME", "''"),
-        col_or(cols, "ZDISCONNECTED_CAUSE", "0"), col_or(cols, "ZFILTERED_OUT_REASON", "0"),
-        col_or(cols, "ZBLOCKEDBYEXTENSION", "0"), col_or(cols, "ZJUNKIDENTIFICATIONCATEGORY", "''"),
-        col_or(cols, "ZJUNKCONFIDENCE", "0"),
-    ])
-    for (pk, zdate, duration, address, originated, answered, name, cause, filtered, blocked_ext, junk_cat,
-         junk_conf) in conn.execute(f"SELECT {select} FROM ZCALLRECORD ORDER BY Z_PK"):
-        ref = f"ZCALLRECORD:Z_PK={pk}"
-        try:
-            ts = seconds_to_ms(float(zdate) + APPLE_EPOCH_S)
-        except (TypeError, ValueError, OverflowError):
-            ctx.issues.add(out.source_file, ref, f"call skipped: ZDATE {zdate!r} is not Apple-epoch seconds")
-            continue
-        try:
-            dur = max(float(duration or 0), 0.0)
-        except (TypeError, ValueError):
-            dur = 0.0
-        blocked = bool(filtered) or bool(blocked_ext)
-        direction, status = _status(_int(originated), _int(answered), dur, _int(cause), blocked)
-        marks = []
-        if junk_cat:
-            marks.append(f"ios:{_address_text(junk_cat)}")
-        elif junk_conf:
-            marks.append(f"ios:junk_confidence={junk_conf}")
-        if filtered:
-            marks.append(f"ios:filtered_out={filtered}")
-        if blocked_ext:
-            marks.append("ios:blocked_by_extension")
-        counterpart = _address_text(address) or remote.get(pk, "")
-        out.add("call", direction, ts, counterpart, ref, call_status=status,
-                contact_name=_address_text(name), duration_s=dur, vendor_mark=";".join(marks))
-
-
-def read_calls_db(path: Path, ctx: ReadContext, source_file: str,
-                  sidecars: dict[str, Path] | None = None) -> pd.DataFrame:
-    out = RawColumns(source_file, NAME)
-    with open_readonly(path, sidecars, label=source_file) as conn:
-        read_calls_connection(conn, out, ctx)
-    return out.frame()
-
-
-class IosCallsImporter(Importer):
+class IosCallsImporter(SqliteImporter):
     NAME = NAME
     DESCRIPTION = "iOS call history CallHistory.storedata (ZCALLRECORD), also as stored in a backup (5a4935c7…)"
+    COUNT_TABLES = ("ZCALLRECORD",)
 
-    def sniff(self, path: Path, head: bytes) -> bool:
-        return is_sqlite(head) and "zcallrecord" in sniff_tables(path)
+    def claims(self, path: Path, tables: frozenset[str]) -> bool:
+        return "zcallrecord" in tables
 
-    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
-        return read_calls_db(path, ctx, ctx.source_name or str(path))
+    def read_connection(self, conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:
+        """Append every ZCALLRECORD row of an open CallHistory.storedata to `out`."""
+        tables = table_names(conn)
+        if "zcallrecord" not in tables:
+            ctx.issues.add(out.source_file, "ZCALLRECORD", "no ZCALLRECORD table in this call history")
+            return
+        remote = _remote_handles(conn, tables)
 
-    def evidence_files(self, path: Path) -> list[Path]:
-        return with_sidecars(path)
+        def take(ref: str, pk: object, zdate: object, duration: object, address: object, originated: object,
+                 answered: object, name: object, cause: object, filtered: object, blocked_ext: object,
+                 junk_cat: object, junk_conf: object) -> str | None:
+            try:
+                ts = seconds_to_ms(float(zdate) + APPLE_EPOCH_S)
+            except (TypeError, ValueError, OverflowError):
+                return f"call skipped: ZDATE {zdate!r} is not Apple-epoch seconds"
+            dur = as_seconds(duration)
+            blocked = bool(filtered) or bool(blocked_ext)
+            direction, status = _status(as_int(originated), as_int(answered), dur, as_int(cause), blocked)
+            marks = []
+            if junk_cat:
+                marks.append(f"ios:{_address_text(junk_cat)}")
+            elif junk_conf:
+                marks.append(f"ios:junk_confidence={junk_conf}")
+            if filtered:
+                marks.append(f"ios:filtered_out={filtered}")
+            if blocked_ext:
+                marks.append("ios:blocked_by_extension")
+            counterpart = _address_text(address) or remote.get(pk, "")
+            out.add("call", direction, ts, counterpart, ref, call_status=status,
+                    contact_name=_address_text(name), duration_s=dur, vendor_mark=";".join(marks))
+            return None
 
-    def count(self, path: Path, ctx: ReadContext) -> int:
-        with open_readonly(path, label=ctx.source_name or str(path)) as conn:
-            return count_rows(conn, ["ZCALLRECORD"])
+        cols = column_names(conn, "zcallrecord")
+        each_row(conn, f"SELECT Z_PK, {select_columns(cols, CALL_COLUMNS)} FROM ZCALLRECORD ORDER BY Z_PK",
+                 "ZCALLRECORD:Z_PK=", out, ctx, take)

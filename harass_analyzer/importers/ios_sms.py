@@ -18,16 +18,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import pandas as pd
-
 from ..errors import UnreadableSource
 from ..timeconv import apple_to_ms
-from .base import Importer, RawColumns, ReadContext
-from .sqlite_util import (col_or, column_names, is_sqlite, open_readonly, sniff_tables, table_names,
-                          with_sidecars)
+from .base import RawColumns, ReadContext
+from .sqlite_base import SqliteImporter, col_or, column_names, each_row, open_readonly, select_columns, table_names
 
 NAME = "ios_sms"
 OBJECT_REPLACEMENT = "\ufffc"  # attachment placeholder inside message text
+# column → what an iOS version whose `message` lacks it stands for
+MESSAGE_COLUMNS = {"text": "NULL", "attributedBody": "NULL", "date": "NULL", "is_from_me": "0", "service": "''",
+                   "item_type": "0", "associated_message_type": "0", "error": "0", "cache_has_attachments": "0",
+                   "is_spam": "0"}
+LEGACY_COLUMNS = {"address": "NULL", "date": "NULL", "text": "NULL", "flags": "0", "group_id": "0",
+                  "subject": "NULL", "is_madrid": "0", "madrid_handle": "NULL", "madrid_flags": "0",
+                  "madrid_error": "0"}
 
 
 def _as_text(value: object) -> str:
@@ -105,45 +109,19 @@ def _chat_counterparts(conn: sqlite3.Connection, tables: set[str]) -> tuple[dict
     return by_message, marks
 
 
-def read_sms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:
-    """Append every message of an open sms.db to `out` (shared by this importer and the backup importer)."""
-    tables = table_names(conn)
-    if "message" not in tables:
-        ctx.issues.add(out.source_file, "message", "no message table in this sms.db")
-        return
-    cols = column_names(conn, "message")
-    if "handle" not in tables and "text" in cols and not {"address", "madrid_handle"} & cols:
-        ctx.issues.add(out.source_file, "message", "sms.db schema not recognised: table message has neither "
-                       "handle_id with a handle table (iOS 6+) nor address/flags (iOS ≤ 5); nothing imported")
-        return
-    if "handle" not in tables:
-        read_legacy_messages(conn, tables, cols, out, ctx)
-        return
-    has_handle = "handle" in tables
+def _read_messages(conn: sqlite3.Connection, tables: set[str], cols: set[str], out: RawColumns,
+                   ctx: ReadContext) -> None:
+    """iOS 6+ `message` rows, the counterpart from `handle` or else from the chat."""
     chat_peer, chat_mark = _chat_counterparts(conn, tables)
-    select = ", ".join([
-        "m.ROWID", col_or(cols, "text", prefix="m."), col_or(cols, "attributedBody", prefix="m."),
-        col_or(cols, "date", prefix="m."), col_or(cols, "is_from_me", "0", prefix="m."),
-        col_or(cols, "service", "''", prefix="m."), col_or(cols, "item_type", "0", prefix="m."),
-        col_or(cols, "associated_message_type", "0", prefix="m."), col_or(cols, "error", "0", prefix="m."),
-        col_or(cols, "cache_has_attachments", "0", prefix="m."), col_or(cols, "is_spam", "0", prefix="m."),
-        "h.id AS handle" if has_handle else "NULL AS handle",
-        # the handle's country (lower-case ISO code): the country of a number stored without its code
-        col_or(column_names(conn, "handle"), "country", "''", prefix="h.") if has_handle else "''",
-    ])
-    join = "LEFT JOIN handle h ON h.ROWID = m.handle_id" if has_handle else ""
-    query = f"SELECT {select} FROM message m {join} ORDER BY m.ROWID"
-    for (rowid, text, abody, date, from_me, service, item_type, assoc_type, error, attach, spam,
-         handle, country) in conn.execute(query):
-        ref = f"message:ROWID={rowid}"
+
+    def take(ref: str, rowid: object, text: object, abody: object, date: object, from_me: object, service: object,
+             item_type: object, assoc_type: object, error: object, attach: object, spam: object, handle: object,
+             country: object) -> str | None:
         if item_type or assoc_type:
-            ctx.issues.add(out.source_file, ref,
-                           f"iMessage reaction or group event (item_type={item_type}, "
-                           f"associated_message_type={assoc_type}), not a message")
-            continue
+            return (f"iMessage reaction or group event (item_type={item_type}, "
+                    f"associated_message_type={assoc_type}), not a message")
         if date is None or date == 0:
-            ctx.issues.add(out.source_file, ref, "message has no date; skipped")
-            continue
+            return "message has no date; skipped"
         body = text if isinstance(text, str) and text != "" else None
         if body is None and isinstance(abody, bytes) and abody:
             body = attributed_body_text(abody)
@@ -161,10 +139,16 @@ def read_sms_connection(conn: sqlite3.Connection, out: RawColumns, ctx: ReadCont
         try:
             ts = apple_to_ms(date)
         except (TypeError, ValueError, OverflowError):
-            ctx.issues.add(out.source_file, ref, f"message skipped: date {date!r} is not an Apple timestamp")
-            continue
+            return f"message skipped: date {date!r} is not an Apple timestamp"
         out.add(kind, direction, ts, counterpart, ref, msg_status=status, body=body,
                 vendor_mark=mark, country_hint=country if isinstance(country, str) and _as_text(handle) else "")
+        return None
+
+    # the handle's country (lower-case ISO code): the country of a number stored without its code
+    country = select_columns(column_names(conn, "handle"), {"country": "''"}, prefix="h.")
+    each_row(conn, f"SELECT m.ROWID, {select_columns(cols, MESSAGE_COLUMNS, prefix='m.')}, h.id AS handle, "
+                   f"{country} FROM message m LEFT JOIN handle h ON h.ROWID = m.handle_id ORDER BY m.ROWID",
+             "message:ROWID=", out, ctx, take)
 
 
 LEGACY_OUT_FLAG, LEGACY_FAILED_FLAG = 0x1, 0x20  # iOS ≤ 5 `flags`: 2 received, 3 sent, 33/35 failed
@@ -182,26 +166,21 @@ def _legacy_groups(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]
     return {gid: ";".join(people) for gid, people in members.items()}
 
 
-def read_legacy_messages(conn: sqlite3.Connection, tables: set[str], cols: set[str], out: RawColumns,
-                         ctx: ReadContext) -> None:
+def _read_legacy_messages(conn: sqlite3.Connection, tables: set[str], cols: set[str], out: RawColumns,
+                          ctx: ReadContext) -> None:
     """iOS ≤ 5 `message` rows: SMS by `flags`, iOS 5 iMessage by `madrid_flags`; a group message's
     counterparts from `group_member`. `date` is Unix seconds, or Apple-2001 seconds on iMessage rows
     (a value below 978307200 cannot be a Unix time of an iPhone, so it is read as Apple time)."""
     groups = _legacy_groups(conn, tables)
-    select = ", ".join(["ROWID", col_or(cols, "address"), col_or(cols, "date"), col_or(cols, "text"),
-                        col_or(cols, "flags", "0"), col_or(cols, "group_id", "0"), col_or(cols, "subject"),
-                        col_or(cols, "is_madrid", "0"), col_or(cols, "madrid_handle"),
-                        col_or(cols, "madrid_flags", "0"), col_or(cols, "madrid_error", "0")])
-    for rowid, address, date, text, flags, group_id, subject, madrid, handle, mflags, merror in conn.execute(
-            f"SELECT {select} FROM message ORDER BY ROWID"):
-        ref = f"message:ROWID={rowid}"
+
+    def take(ref: str, _rowid: object, address: object, date: object, text: object, flags: object, group_id: object,
+             subject: object, madrid: object, handle: object, mflags: object, merror: object) -> str | None:
         try:
             seconds = float(date)
         except (TypeError, ValueError):
             seconds = 0
         if not seconds > 0:
-            ctx.issues.add(out.source_file, ref, f"message skipped: date {date!r} is not a time")
-            continue
+            return f"message skipped: date {date!r} is not a time"
         flags, mflags = int(flags or 0), int(mflags or 0)
         if madrid:
             from_me, failed = bool(mflags & MADRID_FROM_ME), bool(merror)
@@ -217,45 +196,42 @@ def read_legacy_messages(conn: sqlite3.Connection, tables: set[str], cols: set[s
         unix = seconds + APPLE_EPOCH_S if seconds < APPLE_EPOCH_S else seconds
         out.add("sms", "out" if from_me else "in", int(round(unix * 1000)), counterpart, ref, msg_status=status,
                 body=body)
+        return None
+
+    each_row(conn, f"SELECT ROWID, {select_columns(cols, LEGACY_COLUMNS)} FROM message ORDER BY ROWID",
+             "message:ROWID=", out, ctx, take)
 
 
-def read_sms_db(path: Path, ctx: ReadContext, source_file: str, sidecars: dict[str, Path] | None = None,
-                ) -> pd.DataFrame:
-    out = RawColumns(source_file, NAME)
-    with open_readonly(path, sidecars, label=source_file) as conn:
-        read_sms_connection(conn, out, ctx)
-    return out.frame()
-
-
-class IosSmsImporter(Importer):
+class IosSmsImporter(SqliteImporter):
     NAME = NAME
     DESCRIPTION = ("iOS Messages database sms.db (SMS + iMessage; iOS ≤ 5 schema with address/flags too), also as "
                    "stored in a backup (3d0d7e5f…)")
 
-    def sniff(self, path: Path, head: bytes) -> bool:
-        if not is_sqlite(head):
-            return False
-        tables = sniff_tables(path)
+    def claims(self, path: Path, tables: frozenset[str]) -> bool:
         return "message" in tables and ("handle" in tables or _is_legacy(path, tables))
 
-    def read(self, path: Path, ctx: ReadContext) -> pd.DataFrame:
-        return read_sms_db(path, ctx, ctx.source_name or str(path))
+    def read_connection(self, conn: sqlite3.Connection, out: RawColumns, ctx: ReadContext) -> None:
+        """Append every message of an open sms.db to `out`: the iOS 6+ schema or the iOS ≤ 5 one."""
+        tables = table_names(conn)
+        if "message" not in tables:
+            ctx.issues.add(out.source_file, "message", "no message table in this sms.db")
+            return
+        cols = column_names(conn, "message")
+        if "handle" in tables:
+            _read_messages(conn, tables, cols, out, ctx)
+        elif "text" in cols and not {"address", "madrid_handle"} & cols:
+            ctx.issues.add(out.source_file, "message", "sms.db schema not recognised: table message has neither "
+                           "handle_id with a handle table (iOS 6+) nor address/flags (iOS ≤ 5); nothing imported")
+        else:
+            _read_legacy_messages(conn, tables, cols, out, ctx)
 
-    def evidence_files(self, path: Path) -> list[Path]:
-        return with_sidecars(path)
-
-    def count(self, path: Path, ctx: ReadContext) -> int:
-        with open_readonly(path, label=ctx.source_name or str(path)) as conn:
-            return count_messages(conn)
-
-
-def count_messages(conn: sqlite3.Connection) -> int:
-    """Messages that read() imports: reactions and group events excluded (cheap SQL COUNT)."""
-    if "message" not in table_names(conn):
-        return 0
-    cols = column_names(conn, "message")
-    where = " AND ".join(f"COALESCE({c}, 0) = 0" for c in ("item_type", "associated_message_type") if c in cols)
-    return conn.execute(f"SELECT count(*) FROM message{' WHERE ' + where if where else ''}").fetchone()[0]
+    def count_connection(self, conn: sqlite3.Connection) -> int:
+        """Messages that read() imports: reactions and group events excluded (cheap SQL COUNT)."""
+        if "message" not in table_names(conn):
+            return 0
+        cols = column_names(conn, "message")
+        where = " AND ".join(f"COALESCE({c}, 0) = 0" for c in ("item_type", "associated_message_type") if c in cols)
+        return conn.execute(f"SELECT count(*) FROM message{' WHERE ' + where if where else ''}").fetchone()[0]
 
 
 def _is_legacy(path: Path, tables: frozenset[str]) -> bool:

@@ -15,7 +15,7 @@ ALLOWED_STATE = {
     "harass_analyzer.classify.classifier:_MODELS": "the learned model, read once per model file",
     "harass_analyzer.classify.classifier:_SPELLINGS": "the model's homophone spellings, derived once",
     "harass_analyzer.classify.classifier:_TOKENIZERS": "one jieba tokenizer per vocabulary (its dictionary loads once)",
-    "harass_analyzer.importers.sqlite_util:_TABLE_CACHE": "table names of a database file, keyed by its identity",
+    "harass_analyzer.importers.sqlite_base:_tables_in()": "a database's table names by path and state (8 at most)",
     "harass_analyzer.report.fonts:_woff_subset()": "font subsets by character set (8 at most)",
     "harass_analyzer.report.fonts:cjk_font_family()": "the CJK font, registered with matplotlib once",
     "harass_analyzer.report.redact:_posseg()": "jieba's part-of-speech tokenizer, loaded once",
