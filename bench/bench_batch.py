@@ -13,7 +13,6 @@ memory: resident set after each case, per worker process, in the order its cases
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -26,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from devtools.bundle_compare import differences  # noqa: E402  (the repository root, just above)
 
 
 def generate(folder: Path, phones: int, events: int) -> list[str]:
@@ -67,28 +68,6 @@ def memory_lines(runs: list[dict]) -> list[str]:
     return lines
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    found = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if path.name == "manifest.json":
-            manifest = json.loads(data)
-            manifest.pop("created_at", None)
-            if "batch_fingerprint" in manifest:  # drop the hashes of the cases' manifests and reports (times)
-                manifest["outputs"] = [o for o in manifest["outputs"]
-                                       if not o["path"].endswith(("manifest.json", *REPORTS))]
-            data = json.dumps(manifest, sort_keys=True).encode()
-        elif path.name in REPORTS and (path.parent / "manifest.json").is_file():
-            # reports print the bundle fingerprint (the manifest's hash, which holds the time): as its slot
-            fingerprint = hashlib.sha256((path.parent / "manifest.json").read_bytes()).hexdigest().encode()
-            data = data.replace(fingerprint, b"0" * 64)
-        found[path.relative_to(folder).as_posix()] = data
-    return found
-
-
-REPORTS = ("report.md", "report.html", "report.pdf")
-
-
 def scheduler_check(cases: list[str], data: Path, work: Path, reference: Path) -> str:
     """`dask scheduler` + two `dask worker` processes on 127.0.0.1, the same batch through --scheduler."""
     from harass_analyzer.batching import make_cases, run_batch
@@ -112,9 +91,9 @@ def scheduler_check(cases: list[str], data: Path, work: Path, reference: Path) -
             proc.terminate()
         for proc in procs:
             proc.wait()
-    ours, theirs = files(reference), files(work / "out")
-    differ = [p for p in sorted(set(ours) | set(theirs)) if ours.get(p) != theirs.get(p)]
-    return (f"--scheduler (dask scheduler + 2 dask workers): {seconds:.1f} s; {len(ours)} files, "
+    differ = differences(reference, work / "out")
+    files = sum(1 for p in reference.rglob("*") if p.is_file())
+    return (f"--scheduler (dask scheduler + 2 dask workers): {seconds:.1f} s; {files} files, "
             f"{'all byte-identical' if not differ else f'{len(differ)} differ: {differ[:5]}'} "
             "(manifests compared without their creation time)")
 
@@ -165,9 +144,7 @@ def main() -> None:
             print(f"loop of analyze (one CLI process per case): {loop_s:.1f} s{scaled}; per case mean "
                   f"{statistics.mean(times):.2f} s, median {statistics.median(times):.2f} s")
             print(f"batch speed-up vs the loop: {loop_s / batch_s:.2f}×")
-            ours = files(work / "batch" / "cases" / sample[0])
-            theirs = files(work / "loop" / sample[0])
-            same = sorted(ours) == sorted(theirs) and all(ours[p] == theirs[p] for p in ours)
+            same = not differences(work / "batch" / "cases" / sample[0], work / "loop" / sample[0])
             print(f"case {sample[0]}: batch bundle {'identical to' if same else 'DIFFERENT from'} analyze's")
         if args.scheduler_check:
             (work / "sched").mkdir()

@@ -10,8 +10,6 @@ compared without its creation time, reports with their fingerprint as the slot).
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import shutil
 import statistics
@@ -23,25 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
+from devtools.bundle_compare import comparable_files, differences  # noqa: E402
 from run_bench import BASELINE, SIZES, generate, timed_child  # noqa: E402
-
-REPORTS = ("report.md", "report.html", "report.pdf")
-
-
-def comparable(folder: Path) -> dict[str, bytes]:
-    """Every file of a bundle, with the time of the run taken out: created_at, and the fingerprint (the
-    manifest's hash) wherever the reports print it."""
-    fingerprint = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest().encode()
-    found = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if path.name == "manifest.json":
-            manifest = json.loads(data)
-            manifest.pop("created_at", None)
-            data = json.dumps(manifest, sort_keys=True).encode()
-        found[path.relative_to(folder).as_posix()] = data.replace(fingerprint, b"0" * 64)
-    return found
-
 
 def analyze(build: Path, files: list[str], out: Path) -> tuple[float, float, float]:
     os.environ["PYTHONPATH"] = str(build)  # the child imports this build's package (its cwd holds none)
@@ -78,8 +59,8 @@ def main() -> None:
             print(f"{name:5} ({builds[name]}): median analyze {statistics.median(r[0] for r in got):.2f} s, median "
                   f"ratio {statistics.median(r[3] for r in got):.2f} ({', '.join(f'{r[3]:.2f}' for r in got)}), "
                   f"max peak RSS {max(r[1] for r in got):.0f} MB (tree {max(r[2] for r in got):.0f} MB)")
-        ours, theirs = comparable(work / "this-0"), comparable(work / "other-0")
-        differ = [p for p in sorted(set(ours) | set(theirs)) if ours.get(p) != theirs.get(p)]
+        ours, theirs = comparable_files(work / "this-0"), comparable_files(work / "other-0")
+        differ = differences(work / "this-0", work / "other-0")
         print(f"bundles: {len(ours)} vs {len(theirs)} files, "
               + ("byte-identical (manifest without created_at)" if not differ else f"{len(differ)} differ: {differ}"))
         if args.keep:

@@ -1,11 +1,12 @@
 """Cases as tasks on dask.distributed: a LocalCluster sized to the machine, or an existing scheduler.
 
-Each worker process is set up once (WorkerSetup: the process's memory policy, the tool imported, the
+Each worker process is set up once (WorkerSetup: apply_worker_policy, the tool imported, the
 classifier's dictionary and the chart font loaded) and then runs case after case with `run_case`, which
 writes the case's bundle with the same library call `analyze` makes (api.analyze: staging folder, moved
 into place only when complete) and reads back the small summary the cross-case tables need.
 A case's own failure is a result ("failed" and its one-line reason), never an exception, so one broken
-export cannot stop the others; a worker that dies is retried by the scheduler, then its case is listed.
+export cannot stop the others; a case whose worker dies is retried, and listed once it has taken down
+TRIES worker processes (cases that only waited on such a worker are run again, see run_cases).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from ..errors import HarassAnalyzerError
@@ -26,19 +27,38 @@ from ..errors import HarassAnalyzerError
 # folder (os.chdir is process-wide) and the bundle writer keeps per-process state.
 _CASE_LOCK = threading.Lock()
 ALLOWED_FAILURES = 1  # a case whose worker died is tried once more, on another worker, then listed
+TRIES = ALLOWED_FAILURES + 1  # workers a case may take down before it is listed (whatever the scheduler's setting)
+RESUBMITS = 3  # a case lost with a dying worker before it started there is submitted again, at most this often
+ATTEMPTS = ".attempts-"  # OUT/cases/.attempts-<case>: one line per worker process that started the case
+
+
+def apply_worker_policy() -> None:
+    """Process-wide policy of a worker process (the batch owns its workers, as cli.main owns its process;
+    library calls set none): the tool's shared policy (harass_analyzer.policy), and, as cli.main does,
+    over a file-size limit a write error (the case's one-line reason) instead of the worker dying."""
+    import signal
+
+    from ..policy import apply_process_policy
+
+    apply_process_policy()
+    if hasattr(signal, "SIGXFSZ") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def prepare_process() -> None:
-    """Process policy and start-up work, once per worker process (not per case, not in library calls)."""
+    """Policy and start-up work, once per worker process (not per case, not in library calls)."""
+    apply_worker_policy()
     from .. import api  # noqa: F401  (the whole tool, imported once)
     from ..classify import KeywordClassifier
-    from ..policy import apply_process_policy
     from ..report.charts import font_rc
     from ..report.outputs import write_outputs  # noqa: F401
 
-    apply_process_policy()
     KeywordClassifier().fit().warm_up()
     font_rc()
+    # The ~200,000 objects of the imported tool, dask and the warm caches live as long as the worker:
+    # frozen, the collector's full passes during each case (2-4 a case) no longer scan them (~0.2 s a case).
+    gc.collect()
+    gc.freeze()
 
 
 try:
@@ -83,7 +103,10 @@ def run_case(case: dict, cases_dir: str, cwd: str, options: dict, resume: bool) 
         started = time.perf_counter()
         result = {"case": case["name"], "status": "done", "reason": "", "pid": os.getpid()}
         bundle = Path(cases_dir) / case["name"]
+        attempts = Path(cases_dir) / f"{ATTEMPTS}{case['name']}"
         try:
+            with open(attempts, "a", encoding="utf-8") as fh:  # read back if this process dies in the case
+                fh.write(f"{os.getpid()}\n")
             os.chdir(cwd)
             if resume and bundle.is_dir() and _verifies(bundle, verify_bundle):
                 result["status"] = "resumed"
@@ -96,6 +119,8 @@ def run_case(case: dict, cases_dir: str, cwd: str, options: dict, resume: bool) 
             result["summary"] = case_summary(bundle, case)
         except Exception as exc:  # the case's failure is its result; the batch goes on
             result.update(status="failed", reason=_one_line(exc))
+        with suppress(OSError):
+            attempts.unlink(missing_ok=True)
         gc.collect()
         trim_heap()
         result["seconds"] = time.perf_counter() - started
@@ -110,11 +135,22 @@ def _verifies(bundle: Path, verify_bundle) -> bool:
         return False
 
 
+def tries(cases_dir: Path, name: str) -> int:
+    """How many worker processes started the case and did not finish it (its attempts file's lines)."""
+    try:
+        return len((cases_dir / f"{ATTEMPTS}{name}").read_text(encoding="utf-8").split())
+    except OSError:
+        return 0
+
+
 def remove_leftovers(cases_dir: Path) -> None:
-    """Staging folders of cases that never finished (a killed worker, Ctrl-C): no partial case stays."""
+    """Staging folders of cases that never finished (a killed worker, Ctrl-C): no partial case stays;
+    and the cases' attempts files."""
     if cases_dir.is_dir():
         for path in cases_dir.iterdir():
-            if path.name.startswith(".") and (".partial-" in path.name or ".old-" in path.name):
+            if path.name.startswith(ATTEMPTS) and path.is_file():
+                path.unlink(missing_ok=True)
+            elif path.name.startswith(".") and (".partial-" in path.name or ".old-" in path.name):
                 shutil.rmtree(path, ignore_errors=True)
 
 
@@ -141,8 +177,11 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
             client.close()
         return
     # Non-daemonic workers: a case with a very large SMS B&R file starts its own parse processes.
+    # A worker holds only the case it runs (saturation 1.0): no case waits behind another on a worker
+    # that may die of it, and none waits there while another worker is idle at the end of the batch.
     with dask.config.set({"distributed.worker.daemon": False,
                           "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                          "distributed.scheduler.worker-saturation": 1.0,
                           "distributed.worker.profile.enabled": False}):
         # No dashboard; the scheduler's small HTTP server (health checks) on a free port of 127.0.0.1, not
         # on 8787, which another cluster may hold.
@@ -160,21 +199,37 @@ def connect(scheduler: str | None = None, workers: int | None = None) -> Iterato
 
 def run_cases(client, cases: list[dict], cases_dir: Path, options: dict, resume: bool,
               progress: Callable[[dict], None] | None = None) -> list[dict]:
-    """Submit every case, collect results as they finish (in the cases' order at the end)."""
+    """Submit every case, collect results as they finish (in the cases' order at the end).
+
+    A worker that dies takes with it the case it ran and those waiting on it. The scheduler retries
+    them and, after too many deaths, fails them all alike (KilledWorker); the cases' attempts files tell
+    which one the dying workers were running: that case is listed, the others are submitted again."""
     from distributed import as_completed
 
-    cwd = os.getcwd()
-    futures = {client.submit(run_case, case, str(cases_dir.resolve()), cwd, options, resume, pure=False,
-                             key=f"case-{i:06d}-{os.getpid()}-{time.time_ns()}"): case for i, case in enumerate(cases)}
+    cwd, folder = os.getcwd(), str(cases_dir.resolve())
+    futures: dict = {}
+    resubmitted = dict.fromkeys((c["name"] for c in cases), 0)
+
+    def submit(i: int, case: dict):
+        future = client.submit(run_case, case, folder, cwd, options, resume, pure=False,
+                               key=f"case-{i:06d}-{os.getpid()}-{time.time_ns()}")
+        futures[future] = (i, case)
+        return future
+
+    pending = as_completed([submit(i, case) for i, case in enumerate(cases)], loop=client.loop)
     results: dict[str, dict] = {}
     try:
-        for future in as_completed(futures, loop=client.loop):
-            case = futures[future]
+        for future in pending:
+            i, case = futures[future]
             try:
                 result = future.result()
             except Exception as exc:  # KilledWorker, or the task lost otherwise
-                result = {"case": case["name"], "status": "failed",
-                          "reason": f"the worker analysing it died, also when retried ({_one_line(exc)})"}
+                died = tries(cases_dir, case["name"])
+                if died < TRIES and resubmitted[case["name"]] < RESUBMITS and _killed_worker(exc):
+                    resubmitted[case["name"]] += 1
+                    pending.add(submit(i, case))
+                    continue
+                result = {"case": case["name"], "status": "failed", "reason": _died_reason(case, died, exc)}
             results[case["name"]] = result
             if progress is not None:
                 progress(result)
@@ -182,3 +237,16 @@ def run_cases(client, cases: list[dict], cases_dir: Path, options: dict, resume:
         client.cancel(list(futures))
         raise
     return [results[c["name"]] for c in cases]
+
+
+def _killed_worker(exc: BaseException) -> bool:
+    from distributed import KilledWorker
+
+    return isinstance(exc, KilledWorker)
+
+
+def _died_reason(case: dict, died: int, exc: BaseException) -> str:
+    if died:
+        return (f"{case['path']}: the worker process analysing it ended abruptly on each of {died} tries "
+                "(killed, e.g. by the system when out of memory); no bundle written")
+    return f"{case['path']}: the task was lost ({_one_line(exc)}); no bundle written"

@@ -2,7 +2,6 @@
 one encrypted iPhone backup, one empty folder), and the figures a reader can count in their XML."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -54,30 +53,6 @@ def incoming_from(folder: Path, numbers: list[str]) -> tuple[int, int]:
     calls = sum(1 for n, t in re.findall(r'<call number="([^"]+)"[^>]*? type="(\d)"', text)
                 if n in wanted and t in INCOMING_CALL_TYPES)
     return sms, calls
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    """Every file of a folder, manifests without their creation time (the only varying line) and, in the
-    batch's manifest, without the hashes of the cases' manifests (which hold that time)."""
-    found = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        if path.name == "manifest.json":
-            manifest = json.loads(data)
-            manifest.pop("created_at", None)
-            if "batch_fingerprint" in manifest:  # case manifests and reports hold their creation time
-                manifest["outputs"] = [o for o in manifest["outputs"]
-                                       if not o["path"].endswith(("manifest.json", *REPORTS))]
-            data = json.dumps(manifest, sort_keys=True).encode()
-        elif path.name in REPORTS and (path.parent / "manifest.json").is_file():
-            # the report prints the bundle fingerprint (the manifest's hash, which holds the time): as a slot
-            fingerprint = hashlib.sha256((path.parent / "manifest.json").read_bytes()).hexdigest().encode()
-            data = data.replace(fingerprint, b"0" * 64)
-        found[path.relative_to(folder).as_posix()] = data
-    return found
-
-
-REPORTS = ("report.md", "report.html", "report.pdf")
 
 
 def env() -> dict:

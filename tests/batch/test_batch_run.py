@@ -17,7 +17,8 @@ from harass_analyzer.api import analyze
 from harass_analyzer.batching import make_cases as plan_cases
 from harass_analyzer.batching import run_batch
 from harass_analyzer.evidence import verify_bundle
-from tests.batch.helpers import CASES, NUMBERS, PHONES, env, files, incoming_from, local_scheduler, make_cases
+from devtools.bundle_compare import comparable_files, differences
+from tests.batch.helpers import CASES, NUMBERS, PHONES, env, incoming_from, local_scheduler, make_cases
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +55,9 @@ def test_case_bundles_equal_analyze(local, root: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     analyze(["phone_c"], tmp_path / "c")
     for name in ("phone_a", "phone_c"):
-        mine, theirs = files(local.out / "cases" / name), files(tmp_path / name[-1])
-        assert sorted(mine) == sorted(theirs) and "events.csv" in mine and "violations.csv" in mine
-        assert [p for p in mine if mine[p] != theirs[p]] == []
+        mine = comparable_files(local.out / "cases" / name)
+        assert "events.csv" in mine and "violations.csv" in mine
+        assert differences(local.out / "cases" / name, tmp_path / name[-1]) == []
     assert sorted(p.name for p in (local.out / "cases").iterdir()) == sorted(PHONES)
     assert all(verify_bundle(local.out / "cases" / name) == [] for name in PHONES)
     assert verify_bundle(local.out) == []
@@ -134,9 +135,7 @@ def test_separate_scheduler_same_bytes_despite_a_killed_worker(local, remote) ->
     assert [r["status"] for r in result.runs] == ["done"] * 7 + ["failed"] * 3
     assert victim not in {r["pid"] for r in result.runs}  # the killed worker's case was run again elsewhere
     assert {r["pid"] for r in result.runs}.isdisjoint({r["pid"] for r in local.runs})
-    ours, theirs = files(local.out), files(result.out)
-    assert sorted(ours) == sorted(theirs)
-    assert [p for p in ours if ours[p] != theirs[p]] == []
+    assert differences(local.out, result.out) == []
 
 
 def test_resume_skips_verified_cases(local, remote, scheduler: str, tmp_path: Path) -> None:
@@ -152,9 +151,7 @@ def test_resume_skips_verified_cases(local, remote, scheduler: str, tmp_path: Pa
                       **{p: "failed" for p in CASES[7:]}}
     assert (out / "cases/phone_a/events.csv").stat().st_mtime_ns == before
     assert verify_bundle(out / "cases" / "phone_b") == [] and verify_bundle(out) == []
-    ours, theirs = files(local.out), files(out)
-    assert sorted(ours) == sorted(theirs)
-    assert [p for p in ours if ours[p] != theirs[p]] == []
+    assert differences(local.out, out) == []
 
 
 def test_interrupt_leaves_no_partial_case(root: Path, tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Development-only helpers shared by tests/ and bench/ (not part of the installed package)."""
