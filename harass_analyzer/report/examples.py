@@ -38,6 +38,19 @@ def pick_examples(msgs: pd.DataFrame) -> list[dict]:
     return pick_from(list(zip(*(msgs[c].tolist() for c in columns))))
 
 
+QUOTED_CHARS = 2_000  # a message quoted in a report or pack; events.csv and evidence.xlsx hold every text whole
+
+
+def clip_body(body: object, event_id: object) -> str:
+    """A message as quoted in a report: whole when short (nearly every SMS), else its first
+    QUOTED_CHARS characters and where the full text is (a 10 MB "message" must not become 1,000 PDF pages)."""
+    text = "" if body is None else str(body)
+    if len(text) <= QUOTED_CHARS:
+        return text
+    return (f"{text[:QUOTED_CHARS]}\n…（全文 {len(text):,} 字，见 events.csv {event_id} / "
+            f"{len(text):,} characters in all: events.csv {event_id}）")
+
+
 def pick_from(rows: list[tuple]) -> list[dict]:
     """pick_examples over (ts_ms, event_id, timestamp, counterpart, body, tags) tuples: plain Python,
     since it sees a few dozen candidate rows per collector."""
@@ -61,7 +74,7 @@ def pick_from(rows: list[tuple]) -> list[dict]:
     rest = [i for i in range(len(ordered)) if i not in picked]
     picked += ([i for i in rest if combos[i] not in shown][:EXAMPLES]
                + [i for i in rest if combos[i] in shown][:EXAMPLES])
-    return [{"event_id": r[1], "timestamp": r[2], "counterpart": r[3], "body": r[4], "tags": r[5]}
+    return [{"event_id": r[1], "timestamp": r[2], "counterpart": r[3], "body": clip_body(r[4], r[1]), "tags": r[5]}
             for r in (ordered[i] for i in sorted(picked[:EXAMPLES]))]
 
 

@@ -90,3 +90,17 @@ def test_workbook_reads_back(tmp_path) -> None:
 def test_error_codes_and_formulas_stay_text(value: str) -> None:
     xml = sheet_data(pd.DataFrame({"t": [value]}))
     assert b't="inlineStr"' in xml.split(b'r="2"')[1] and b"<f>" not in xml
+
+
+def test_a_huge_message_is_quoted_clipped_in_reports() -> None:
+    """A 10 MB body (one record of a broken export) is quoted by its first 2,000 characters and where the
+    whole text is; short messages are quoted whole."""
+    from harass_analyzer.report.examples import QUOTED_CHARS, clip_body, pick_from
+
+    huge = "逾期还款" * 100_000
+    quoted = clip_body(huge, "E000007")
+    assert quoted.startswith(huge[:QUOTED_CHARS]) and len(quoted) < QUOTED_CHARS + 100
+    assert "400,000" in quoted and "E000007" in quoted
+    assert clip_body("您已逾期3天", "E1") == "您已逾期3天"
+    picked = pick_from([(1, "E000007", "2026-01-01T00:00:00+08:00", "+8613800138000", huge, "reminder")])
+    assert picked[0]["body"] == quoted
