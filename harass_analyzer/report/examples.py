@@ -41,12 +41,12 @@ def pick_examples(msgs: pd.DataFrame) -> list[dict]:
 QUOTED_CHARS = 2_000  # a message quoted in a report or pack; events.csv and evidence.xlsx hold every text whole
 
 
-def clip_body(body: object, event_id: object) -> str:
-    """A message as quoted in a report: whole when short (nearly every SMS), else its first
+def clip_body(body: object, event_id: object) -> object:
+    """A message as quoted in a report: as it is when short (nearly every SMS) or missing, else its first
     QUOTED_CHARS characters and where the full text is (a 10 MB "message" must not become 1,000 PDF pages)."""
-    text = "" if body is None else str(body)
-    if len(text) <= QUOTED_CHARS:
-        return text
+    if not isinstance(body, str) or len(body) <= QUOTED_CHARS:
+        return body
+    text = body
     return (f"{text[:QUOTED_CHARS]}\n…（全文 {len(text):,} 字，见 events.csv {event_id} / "
             f"{len(text):,} characters in all: events.csv {event_id}）")
 

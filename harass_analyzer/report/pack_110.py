@@ -89,7 +89,7 @@ def write_110(f: ReportFacts) -> str:
                   fenced(text), "", f"**{'短信原文（未经编辑）' if zh else 'Messages (unedited)'}**", ""]
         for n, r in enumerate(rows.head(TEXTS_LISTED).itertuples(index=False), 1):
             lines += [f"{n}. {md_escape(str(r.timestamp)[:19].replace('T', ' '))} · {md_escape(r.counterpart)} · "
-                      f"{md_escape(r.event_id)}", "", fenced(clip_body(r.body, r.event_id)), ""]
+                      f"{md_escape(r.event_id)}", "", fenced(str(clip_body(r.body, r.event_id))), ""]
         if len(rows) > TEXTS_LISTED:
             lines += [md_escape(f"其余 {len(rows) - TEXTS_LISTED} 条见 events.csv / evidence.xlsx。" if zh else
                                 f"{len(rows) - TEXTS_LISTED} more in events.csv / evidence.xlsx."), ""]

@@ -96,7 +96,7 @@ def write_12321(f: ReportFacts, folder: Path) -> str:
             lines += [f"**短信原文（未经编辑，不重复的前 {len(t)} 条，共 {r.短信条数} 条）**", ""]
             for k, x in enumerate(t.itertuples(index=False), 1):
                 lines += [f"{k}. {md_escape(str(x.timestamp)[:19].replace('T', ' '))} · {md_escape(x.event_id)}", "",
-                          fenced(clip_body(x.body, x.event_id)), "", f"短信举报格式：`{md_escape(n)}*`（后接上面的原文）", ""]
+                          fenced(str(clip_body(x.body, x.event_id))), "", f"短信举报格式：`{md_escape(n)}*`（后接上面的原文）", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

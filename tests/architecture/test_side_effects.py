@@ -27,6 +27,8 @@ ctypes.CDLL = SpyCDLL
 import matplotlib
 matplotlib.use("svg")  # the caller's choice
 import pyarrow as pa
+import jieba  # its import runs pkg_resources, which puts installed distributions' folders on sys.path:
+#               an import of a dependency (as in any program using jieba), not something analyze() does
 tempfile.gettempdir()  # the standard library fills tempfile.tempdir on first use, whoever calls it
 before = {
     "pool": pa.default_memory_pool().backend_name, "backend": matplotlib.get_backend(),

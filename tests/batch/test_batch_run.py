@@ -156,9 +156,11 @@ def test_resume_skips_verified_cases(local, remote, scheduler: str, tmp_path: Pa
 
 def test_interrupt_leaves_no_partial_case(root: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
+    # Ctrl-C as in a terminal: a test run started in the background (`cmd &` in a script) inherits SIGINT
+    # ignored, which Python then keeps; the child gets the default disposition back.
     proc = subprocess.Popen([sys.executable, "-m", "harass_analyzer", "batch", *CASES, "-o", str(out),
                              "--workers", "2"], cwd=root, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     def finished() -> list[Path]:
         return [p for p in (out / "cases").iterdir() if not p.name.startswith(".")] if (out / "cases").is_dir() else []
 
