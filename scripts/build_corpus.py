@@ -6,7 +6,7 @@ filter-dodging tricks collectors use). The split into train and test is made per
 for composed messages) before any message is generated, so a test message never shares its wording with a
 training one. Deterministic: the same templates give the same file.
 
-    python scripts/build_corpus.py            # writes data/classifier/corpus.tsv
+    python scripts/build_corpus.py            # writes data/classifier/corpus.tsv, sealed.tsv and sealed2.tsv
 """
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ OUTPUT = ROOT / "data" / "classifier" / "corpus.tsv"
 # values, its own file; read once, for the final model only (scripts/train_classifier.py --sealed).
 SEALED_TEMPLATES = ROOT / "data" / "classifier" / "sealed"
 SEALED_OUTPUT = ROOT / "data" / "classifier" / "sealed.tsv"
+# A second sealed split, written independently (without reading the training or sealed templates) before the
+# third pass fitted anything; its own slot values too. Scored once, by the integrator.
+SEALED2_TEMPLATES = ROOT / "data" / "classifier" / "sealed2"
+SEALED2_OUTPUT = ROOT / "data" / "classifier" / "sealed2.tsv"
 TEST_EVERY = 5  # one template in five (per family) is held out
 SPLIT_SALT = "split-2"  # changed once, after the first fits, so the test templates are ones no error was read on
 PER_TEMPLATE = {1: 10, 0: 13}  # messages drawn per template (negatives: slot-less chat repeats more)
@@ -65,6 +69,17 @@ SEALED_SLOTS = {
     "city": ["苏州", "厦门", "宁波", "贵阳", "南宁", "兰州", "太原", "洛阳", "温州"],
     "place": ["桂园小区", "清风苑", "丽景湾", "书香门第", "江南名府", "紫荆花园"],
     "company": ["启明软件", "鼎盛商贸", "蓝海文化", "嘉禾建材"],
+}
+# Slot values of the second sealed split: in neither the training lists nor SEALED_SLOTS.
+SEALED2_SLOTS = {
+    "surnames": "薛闫范方柳葛戴夏傅申祝包左鲁韦莫岳骆常廖倪殷",
+    "given": "辉亮豪帅珊慧俊荣诗悦航泽曦睿璐菲旭健春梅淑勤宏达",
+    "plat": ["橙光借", "米粒分期", "聚财宝", "小鹿钱袋", "恒信易贷", "优享花", "来钱快", "青松借款", "北斗分期",
+             "鲸鱼易借"],
+    "bank": ["东海银行", "西部农商银行", "天府商业银行", "华夏银行", "光大银行", "中信银行"],
+    "city": ["青岛", "大连", "沈阳", "哈尔滨", "福州", "南昌", "石家庄", "无锡", "佛山", "东莞"],
+    "place": ["御景湾", "枫林小区", "金桂苑", "绿洲花城", "华府天地", "秀水家园", "荷塘月色小区"],
+    "company": ["联创电子", "安达家政", "宏远机械", "星河餐饮", "卓越装饰"],
 }
 _SLOT = re.compile(r"\{(\w+)\}")
 _CHOICE = re.compile(r"<([^<>]*\|[^<>]*)>")
@@ -108,7 +123,7 @@ def read_templates(folder: Path = TEMPLATES) -> list[Template]:
                 unknown = set(tags) - set(TAG_ORDER)
                 if unknown or not tags:
                     raise SystemExit(f"{path}:{number}: bad tags {tag_text!r}")
-            prefix = "sealed/" if folder == SEALED_TEMPLATES else ""
+            prefix = {SEALED_TEMPLATES: "sealed/", SEALED2_TEMPLATES: "sealed2/"}.get(folder, "")
             out.append(Template(f"{prefix}{path.stem}:{number}", family, label, tags, line))
     return out
 
@@ -157,10 +172,11 @@ def amount(rng: random.Random) -> str:
     return str(value)
 
 
-def fill(text: str, rng: random.Random, sealed: bool = False) -> str:
+def fill(text: str, rng: random.Random, sealed: bool = False, own_slots: dict | None = None) -> str:
     he = rng.choice(["他", "她"])
-    slots = SEALED_SLOTS if sealed else {"surnames": SURNAMES, "given": GIVEN, "plat": PLATFORMS, "bank": BANKS,
-                                         "city": CITIES, "place": PLACES, "company": COMPANIES}
+    slots = own_slots or (SEALED_SLOTS if sealed else {"surnames": SURNAMES, "given": GIVEN, "plat": PLATFORMS,
+                                                      "bank": BANKS, "city": CITIES, "place": PLACES,
+                                                      "company": COMPANIES})
     xing = rng.choice(slots["surnames"])
     name = xing + "".join(rng.choice(slots["given"]) for _ in range(rng.choice([1, 2, 2])))
     values = {
@@ -336,6 +352,15 @@ def main() -> None:
             if text not in rows:  # a short chat line may coincide with a training message: not a test of it
                 sealed.setdefault(text, (text, t.label, ",".join(t.tags), t.family, t.ident, "sealed"))
     write(SEALED_OUTPUT, sealed, len(sealed_templates))
+    sealed2_templates = read_templates(SEALED2_TEMPLATES)
+    sealed2: dict[str, tuple] = {}
+    for t in sealed2_templates:
+        rng = random.Random(stable("sealed2" + t.ident + t.text))
+        for _ in range(PER_TEMPLATE[t.label]):
+            text = vary(fill(t.text, rng, own_slots=SEALED2_SLOTS), rng)
+            if text not in rows and text not in sealed:
+                sealed2.setdefault(text, (text, t.label, ",".join(t.tags), t.family, t.ident, "sealed2"))
+    write(SEALED2_OUTPUT, sealed2, len(sealed2_templates))
 
 
 def write(path: Path, rows: dict[str, tuple], templates: int) -> None:

@@ -9,7 +9,7 @@ Development time only (scikit-learn, scipy and pypinyin from the `test` extra); 
      tuned on (the sealed split only with --sealed, once, on the model meant to land);
   4. vocabulary = features seen in at least MIN_TEMPLATES distinct templates of the train part (a feature of
      one template only is memorisation);
-  5. collection: C and threshold by 5-fold cross-validation grouped by template on the train part (best F1
+  5. collection: C and threshold by 5-fold cross-validation grouped by family on the train part (best F1
      whose false-positive rate is within MAX_FP_RATE); each tag: its own C and threshold, by the same
      cross-validation on the train part's collection messages;
   6. one logistic regression for `collection` (all train messages) and one per tag (train collection
@@ -46,6 +46,7 @@ MIN_TEMPLATES = 2
 C_GRID = (0.3, 1.0, 3.0)
 TAG_C_GRID = (0.3, 1.0, 3.0)
 SEALED = ROOT / "data" / "classifier" / "sealed.tsv"
+SEALED2 = ROOT / "data" / "classifier" / "sealed2.tsv"  # third pass: written by another hand, before its fit
 THRESHOLDS = tuple(x / 4 for x in range(0, 11))  # 0 … 2.5
 MAX_FP_RATE = 0.02  # the false-positive rate the held-out sets allow
 TAG_THRESHOLDS = (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
@@ -68,6 +69,15 @@ def classifier_with(meta: dict, features: list[str] | None = None, weights=None,
 
 def group_of(row: dict[str, str]) -> str:
     return row["template"].split("+")[0]  # a composed message: its first clause
+
+
+def fold_of(row: dict[str, str]) -> str:
+    """Cross-validation holds out whole FAMILIES (a composed message goes by its first clause): the sets that
+    judge the model are worded by other people, so C and the thresholds are chosen for wording no fold saw,
+    not for a sibling template of the same family (grouping by template made recall look better than it is)."""
+    if row["template"].startswith("clauses:"):
+        return group_of(row)
+    return "family:" + row["family"]
 
 
 def matrix(found: list[dict[str, float]], index: dict[str, int]) -> sparse.csr_matrix:
@@ -143,6 +153,8 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=default_model_path())
     parser.add_argument("--sealed", action="store_true",
                         help="also score the sealed test split (data/classifier/sealed.tsv): once, on the final model")
+    parser.add_argument("--sealed2", action="store_true",
+                        help="also score the second sealed split (data/classifier/sealed2.tsv): once, on the final model")
     args = parser.parse_args()
     rows = read_corpus(CORPUS)
     work = Path(tempfile.mkdtemp(prefix="train-classifier-"))
@@ -166,7 +178,7 @@ def main() -> None:
     y = np.array([int(rows[i]["is_collection"]) for i in train])
     tag_sets = [set(filter(None, rows[i]["tags"].split(","))) for i in train]
     Y = np.array([[t in s for t in TAGS] for s in tag_sets], dtype=int)
-    groups = np.array([group_of(rows[i]) for i in train])
+    groups = np.array([fold_of(rows[i]) for i in train])
     # Every template weighs the same, however many distinct messages it gave (a slot-less chat line repeats)
     per_template = Counter(rows[i]["template"] for i in train)
     weight = np.array([1.0 / per_template[rows[i]["template"]] for i in train])
@@ -213,7 +225,7 @@ def main() -> None:
         logits[:, 1 + k] = logit
     predictions = [decide(row, threshold, tag_thresholds) for row in logits]
     cv = scores(list(y == 1), tag_sets, predictions)
-    print(f"chosen: cross-validated (5 folds by template) collection F1 {cv['f1']:.3f}, false positives "
+    print(f"chosen: cross-validated (5 folds by family) collection F1 {cv['f1']:.3f}, false positives "
           f"{cv['fp_rate']:.2%} of non-collection, tag macro-F1 {cv['tag_macro_f1']:.3f}", file=sys.stderr)
     meta["threshold"] = threshold
     meta["tag_thresholds"] = tag_thresholds
@@ -255,6 +267,9 @@ def main() -> None:
     if args.sealed:  # figures only: its errors are not printed, so nothing is learned from them
         print("== SEALED test split (figures only)", file=sys.stderr)
         print(evaluate_file(SEALED, final).format(errors=False), file=sys.stderr)
+    if args.sealed2:
+        print("== SEALED2 test split (figures only)", file=sys.stderr)
+        print(evaluate_file(SEALED2, final).format(errors=False), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,73 @@
+"""The second sealed test split (data/classifier/sealed2.tsv): written independently of the training and
+first sealed templates, filled from its own names, platforms, banks, cities, places and companies, never in
+either file; every tag and every hard-negative kind covered. Its figures are measured once, on the model
+meant to land, and only then written down here."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from harass_analyzer.classify.lexicon import TAGS
+
+ROOT = Path(__file__).resolve().parents[2]
+SEALED2 = ROOT / "data" / "classifier" / "sealed2.tsv"
+SEALED = ROOT / "data" / "classifier" / "sealed.tsv"
+CORPUS = ROOT / "data" / "classifier" / "corpus.tsv"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+
+
+@pytest.fixture(scope="module")
+def sealed2() -> list[dict[str, str]]:
+    return _read(SEALED2)
+
+
+def test_sealed2_shares_nothing_with_the_training_corpus_or_the_first_sealed_split(sealed2):
+    assert {r["split"] for r in sealed2} == {"sealed2"}
+    assert all(r["template"].startswith("sealed2/") and r["family"].startswith("s2_") for r in sealed2)
+    for other in (_read(CORPUS), _read(SEALED)):
+        assert not {r["text"] for r in sealed2} & {r["text"] for r in other}
+        assert not {r["template"] for r in sealed2} & {r["template"] for r in other}
+        assert not {r["family"] for r in sealed2} & {r["family"] for r in other}
+
+
+def test_sealed2_slot_values_are_its_own(monkeypatch):
+    spec = importlib.util.spec_from_file_location("build_corpus", ROOT / "scripts" / "build_corpus.py")
+    build = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "build_corpus", build)  # its dataclass looks its module up there
+    spec.loader.exec_module(build)
+    own = build.SEALED2_SLOTS
+    training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
+                "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}
+    for slot, values in own.items():
+        assert not set(values) & set(training[slot]), slot
+        assert not set(values) & set(build.SEALED_SLOTS[slot]), slot
+
+
+def test_sealed2_covers_every_tag_and_the_hard_negatives(sealed2):
+    assert len(sealed2) >= 3000
+    labels = Counter(r["is_collection"] for r in sealed2)
+    assert labels["0"] >= 0.8 * labels["1"] and labels["1"] >= 0.8 * labels["0"]
+    assert all(r["tags"] for r in sealed2 if r["is_collection"] == "1")
+    assert not any(r["tags"] for r in sealed2 if r["is_collection"] == "0")
+    assert not any({"third_party", "reminder"} <= set(r["tags"].split(",")) for r in sealed2)
+    templates_per_tag = {t: {r["template"] for r in sealed2 if t in r["tags"].split(",")} for t in TAGS}
+    assert all(len(ts) >= 5 for ts in templates_per_tag.values()), {t: len(ts) for t, ts in templates_per_tag.items()}
+    negatives = {r["family"] for r in sealed2 if r["is_collection"] == "0"}
+    assert {"s2_neg_bills", "s2_neg_paid", "s2_neg_marketing", "s2_neg_codes", "s2_neg_delivery",
+            "s2_neg_utility", "s2_neg_property", "s2_neg_official", "s2_neg_chat", "s2_neg_talk_about",
+            "s2_neg_single_tag", "s2_neg_negation", "s2_neg_phishing", "s2_neg_loan_ads", "s2_neg_family",
+            "s2_neg_traditional", "s2_neg_obf_spam", "s2_neg_work", "s2_neg_long"} <= negatives
+    positives = {r["family"] for r in sealed2 if r["is_collection"] == "1"}
+    assert {"s2_pos_everyday", "s2_pos_lender", "s2_pos_violence_implied", "s2_pos_tp_polite",
+            "s2_pos_tp_hostile", "s2_pos_traditional", "s2_pos_obfuscated", "s2_pos_dialect"} <= positives
+    lengths = [len(r["text"]) for r in sealed2]
+    assert min(lengths) <= 10 and max(lengths) >= 150
