@@ -65,6 +65,9 @@ def memory_lines(runs: list[dict]) -> list[str]:
                      f"{statistics.mean(rss[:tenth]):.0f} MB, last 10% mean {statistics.mean(rss[-tenth:]):.0f} MB, "
                      f"max {max(rss):.0f} MB; peak RSS after first case {mine[0]['peak_rss'] / 2**20:.0f} MB, "
                      f"at the end {mine[-1]['peak_rss'] / 2**20:.0f} MB")
+        if len(rss) >= 10:  # the shape of the run: does it level off or keep climbing?
+            deciles = [statistics.mean(rss[len(rss) * k // 10:len(rss) * (k + 1) // 10]) for k in range(10)]
+            lines.append("    RSS after case by tenth of its cases: " + ", ".join(f"{m:.0f}" for m in deciles) + " MB")
     return lines
 
 
