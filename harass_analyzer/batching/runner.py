@@ -220,7 +220,9 @@ def run_cases(client, cases: list[dict], cases_dir: Path, options: dict, resume:
     results: dict[str, dict] = {}
     try:
         for future in pending:
-            i, case = futures[future]
+            # Let go of the future once its result is taken: a future the client still holds keeps its
+            # result (the case's summary frames) in the worker's memory until the batch ends.
+            i, case = futures.pop(future)
             try:
                 result = future.result()
             except Exception as exc:  # KilledWorker, or the task lost otherwise

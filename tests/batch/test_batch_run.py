@@ -154,6 +154,21 @@ def test_resume_skips_verified_cases(local, remote, scheduler: str, tmp_path: Pa
     assert differences(local.out, out) == []
 
 
+def test_workers_do_not_keep_the_results_already_taken(root: Path, scheduler: str, tmp_path: Path) -> None:
+    """A result the batch has taken is let go: the workers hold at most the few not yet collected, not one
+    per finished case (which made a worker's memory creep over a 1,000-phone run)."""
+    from distributed import Client
+
+    held: list[int] = []
+    with Client(scheduler, timeout="30s", set_as_default=False) as probe:
+        def count(_result: dict) -> None:
+            held.append(sum(probe.run(lambda dask_worker: len(dask_worker.data)).values()))
+
+        result = run_batch(plan_cases(CASES), tmp_path / "out", scheduler=scheduler, progress=count)
+    assert len(held) == len(CASES) == len(result.runs)
+    assert max(held) <= 3, held  # before the fix: 1, 2, … up to all ten
+
+
 def test_interrupt_leaves_no_partial_case(root: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     # Ctrl-C as in a terminal: a test run started in the background (`cmd &` in a script) inherits SIGINT
