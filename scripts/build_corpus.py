@@ -344,23 +344,26 @@ def main() -> None:
             rows.setdefault(text, (text, label, ",".join(tags), family, ident, side))
     write(OUTPUT, rows, len(templates))
     sealed_templates = read_templates(SEALED_TEMPLATES)
-    sealed: dict[str, tuple] = {}
-    for t in sealed_templates:
-        rng = random.Random(stable("sealed" + t.ident + t.text))
-        for _ in range(PER_TEMPLATE[t.label]):
-            text = vary(fill(t.text, rng, sealed=True), rng)
-            if text not in rows:  # a short chat line may coincide with a training message: not a test of it
-                sealed.setdefault(text, (text, t.label, ",".join(t.tags), t.family, t.ident, "sealed"))
+    sealed = sealed_split(sealed_templates, "sealed", lambda text, rng: fill(text, rng, sealed=True), [rows])
     write(SEALED_OUTPUT, sealed, len(sealed_templates))
     sealed2_templates = read_templates(SEALED2_TEMPLATES)
-    sealed2: dict[str, tuple] = {}
-    for t in sealed2_templates:
-        rng = random.Random(stable("sealed2" + t.ident + t.text))
-        for _ in range(PER_TEMPLATE[t.label]):
-            text = vary(fill(t.text, rng, own_slots=SEALED2_SLOTS), rng)
-            if text not in rows and text not in sealed:
-                sealed2.setdefault(text, (text, t.label, ",".join(t.tags), t.family, t.ident, "sealed2"))
+    sealed2 = sealed_split(sealed2_templates, "sealed2", lambda text, rng: fill(text, rng, own_slots=SEALED2_SLOTS),
+                           [rows, sealed])
     write(SEALED2_OUTPUT, sealed2, len(sealed2_templates))
+
+
+def sealed_split(templates: list[Template], split: str, fill_slots, taken: list[dict]) -> dict[str, tuple]:
+    """A sealed split's messages, from its own seed and slot values. A message equal to one already taken (the
+    training corpus, an earlier sealed split) is left out: a short chat line may coincide, and it would not
+    test wording the model has not seen."""
+    out: dict[str, tuple] = {}
+    for t in templates:
+        rng = random.Random(stable(split + t.ident + t.text))
+        for _ in range(PER_TEMPLATE[t.label]):
+            text = vary(fill_slots(t.text, rng), rng)
+            if not any(text in seen for seen in taken):
+                out.setdefault(text, (text, t.label, ",".join(t.tags), t.family, t.ident, split))
+    return out
 
 
 def write(path: Path, rows: dict[str, tuple], templates: int) -> None:

@@ -4,37 +4,26 @@ either file; every tag and every hard-negative kind covered. Its figures are mea
 meant to land, and only then written down here."""
 from __future__ import annotations
 
-import csv
 import importlib.util
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
-
-ROOT = Path(__file__).resolve().parents[2]
-SEALED2 = ROOT / "data" / "classifier" / "sealed2.tsv"
-SEALED = ROOT / "data" / "classifier" / "sealed.tsv"
-CORPUS = ROOT / "data" / "classifier" / "corpus.tsv"
-
-
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+from tests.classify.corpus_files import CORPUS, ROOT, SEALED, SEALED2, read_tsv
 
 
 @pytest.fixture(scope="module")
 def sealed2() -> list[dict[str, str]]:
-    return _read(SEALED2)
+    return read_tsv(SEALED2)
 
 
 def test_sealed2_shares_nothing_with_the_training_corpus_or_the_first_sealed_split(sealed2):
     assert {r["split"] for r in sealed2} == {"sealed2"}
     assert all(r["template"].startswith("sealed2/") and r["family"].startswith("s2_") for r in sealed2)
-    for other in (_read(CORPUS), _read(SEALED)):
+    for other in (read_tsv(CORPUS), read_tsv(SEALED)):
         assert not {r["text"] for r in sealed2} & {r["text"] for r in other}
         assert not {r["template"] for r in sealed2} & {r["template"] for r in other}
         assert not {r["family"] for r in sealed2} & {r["family"] for r in other}

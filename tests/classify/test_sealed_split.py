@@ -2,32 +2,22 @@
 training corpus, every tag and every hard-negative kind covered; and the final model's figures on it."""
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
-
-ROOT = Path(__file__).resolve().parents[2]
-SEALED = ROOT / "data" / "classifier" / "sealed.tsv"
-CORPUS = ROOT / "data" / "classifier" / "corpus.tsv"
-
-
-def _read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+from tests.classify.corpus_files import CORPUS, SEALED, read_tsv
 
 
 @pytest.fixture(scope="module")
 def sealed() -> list[dict[str, str]]:
-    return _read(SEALED)
+    return read_tsv(SEALED)
 
 
 def test_sealed_split_shares_nothing_with_the_training_corpus(sealed):
-    corpus = _read(CORPUS)
+    corpus = read_tsv(CORPUS)
     assert {r["split"] for r in sealed} == {"sealed"}
     assert not {r["text"] for r in sealed} & {r["text"] for r in corpus}
     assert not {r["template"] for r in sealed} & {r["template"] for r in corpus}
