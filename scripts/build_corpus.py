@@ -6,7 +6,7 @@ filter-dodging tricks collectors use). The split into train and test is made per
 for composed messages) before any message is generated, so a test message never shares its wording with a
 training one. Deterministic: the same templates give the same file.
 
-    python scripts/build_corpus.py            # writes data/classifier/corpus.tsv, sealed.tsv and sealed2.tsv
+    python scripts/build_corpus.py            # writes data/classifier/corpus.tsv and sealed*.tsv
 """
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ SEALED_OUTPUT = ROOT / "data" / "classifier" / "sealed.tsv"
 # third pass fitted anything; its own slot values too. Scored once, by the integrator.
 SEALED2_TEMPLATES = ROOT / "data" / "classifier" / "sealed2"
 SEALED2_OUTPUT = ROOT / "data" / "classifier" / "sealed2.tsv"
+# A third sealed split, written the same way (without reading any template, corpus or lexicon); own slot values.
+SEALED3_TEMPLATES = ROOT / "data" / "classifier" / "sealed3"
+SEALED3_OUTPUT = ROOT / "data" / "classifier" / "sealed3.tsv"
 TEST_EVERY = 5  # one template in five (per family) is held out
 SPLIT_SALT = "split-2"  # changed once, after the first fits, so the test templates are ones no error was read on
 PER_TEMPLATE = {1: 10, 0: 13}  # messages drawn per template (negatives: slot-less chat repeats more)
@@ -81,6 +84,17 @@ SEALED2_SLOTS = {
     "place": ["御景湾", "枫林小区", "金桂苑", "绿洲花城", "华府天地", "秀水家园", "荷塘月色小区"],
     "company": ["联创电子", "安达家政", "宏远机械", "星河餐饮", "卓越装饰"],
 }
+# Slot values of the third sealed split: in none of the lists above.
+SEALED3_SLOTS = {
+    "surnames": "汤易乔赖庞樊施陆邢裴康熊金石贾温童翁纪舒屈项祁阮",
+    "given": "凡飞露雯薇蓉鑫洁晗逸琦嘉锋坤亚桐馨澜韬晟楷婉琼",
+    "plat": ["云雀借", "松果分期", "青柠钱包", "如意花", "白鸽贷", "麒麟易借", "稻穗金融", "蜂鸟快借", "栗子借款",
+             "海棠钱包"],
+    "bank": ["北湖银行", "岭南农商银行", "澄江商业银行", "泰和银行", "雁门银行"],
+    "city": ["珠海", "扬州", "徐州", "烟台", "柳州", "绵阳", "惠州", "泉州", "赣州", "银川"],
+    "place": ["梧桐苑", "晓月小区", "银杏家园", "春晖花园", "泊林湾", "沁园新村"],
+    "company": ["瑞丰印务", "宏图电器", "新禾农业", "晨曦广告", "远山汽修"],
+}
 _SLOT = re.compile(r"\{(\w+)\}")
 _CHOICE = re.compile(r"<([^<>]*\|[^<>]*)>")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -123,7 +137,8 @@ def read_templates(folder: Path = TEMPLATES) -> list[Template]:
                 unknown = set(tags) - set(TAG_ORDER)
                 if unknown or not tags:
                     raise SystemExit(f"{path}:{number}: bad tags {tag_text!r}")
-            prefix = {SEALED_TEMPLATES: "sealed/", SEALED2_TEMPLATES: "sealed2/"}.get(folder, "")
+            prefix = {SEALED_TEMPLATES: "sealed/", SEALED2_TEMPLATES: "sealed2/",
+                      SEALED3_TEMPLATES: "sealed3/"}.get(folder, "")
             out.append(Template(f"{prefix}{path.stem}:{number}", family, label, tags, line))
     return out
 
@@ -350,6 +365,10 @@ def main() -> None:
     sealed2 = sealed_split(sealed2_templates, "sealed2", lambda text, rng: fill(text, rng, own_slots=SEALED2_SLOTS),
                            [rows, sealed])
     write(SEALED2_OUTPUT, sealed2, len(sealed2_templates))
+    sealed3_templates = read_templates(SEALED3_TEMPLATES)
+    sealed3 = sealed_split(sealed3_templates, "sealed3", lambda text, rng: fill(text, rng, own_slots=SEALED3_SLOTS),
+                           [rows, sealed, sealed2])
+    write(SEALED3_OUTPUT, sealed3, len(sealed3_templates))
 
 
 def sealed_split(templates: list[Template], split: str, fill_slots, taken: list[dict]) -> dict[str, tuple]:

@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "data" / "classifier" / "corpus.tsv"
 SEALED = ROOT / "data" / "classifier" / "sealed.tsv"
 SEALED2 = ROOT / "data" / "classifier" / "sealed2.tsv"
+SEALED3 = ROOT / "data" / "classifier" / "sealed3.tsv"
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:

@@ -1,0 +1,82 @@
+"""The third sealed test split (data/classifier/sealed3.tsv): written without reading the training templates,
+the corpus, the other sealed splits or the lexicons, filled from its own names, platforms, banks, cities,
+places and companies; every tag and every hard-negative kind covered. No figures are asserted here yet: the
+split is scored once, on the model meant to land, and only then written down."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections import Counter
+
+import pytest
+
+from harass_analyzer.classify.lexicon import TAGS
+from tests.classify.corpus_files import CORPUS, ROOT, SEALED, SEALED2, SEALED3, read_tsv
+
+
+@pytest.fixture(scope="module")
+def sealed3() -> list[dict[str, str]]:
+    return read_tsv(SEALED3)
+
+
+@pytest.fixture
+def build(monkeypatch):
+    spec = importlib.util.spec_from_file_location("build_corpus", ROOT / "scripts" / "build_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "build_corpus", module)  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sealed3_shares_no_message_template_or_family_with_the_other_files(sealed3):
+    assert {r["split"] for r in sealed3} == {"sealed3"}
+    assert all(r["template"].startswith("sealed3/") and r["family"].startswith("s3_") for r in sealed3)
+    for other in (read_tsv(CORPUS), read_tsv(SEALED), read_tsv(SEALED2)):
+        assert not {r["text"] for r in sealed3} & {r["text"] for r in other}
+        assert not {r["template"] for r in sealed3} & {r["template"] for r in other}
+        assert not {r["family"] for r in sealed3} & {r["family"] for r in other}
+
+
+def test_sealed3_template_texts_are_its_own(build):
+    """No template (slots and punctuation aside) repeats one of the training or earlier sealed templates;
+    a failure names only the sealed3 templates, so the other texts are never shown."""
+    def key(text: str) -> str:
+        return re.sub(r"[\W_]+", "", re.sub(r"\{\w+\}", "", text))
+
+    others = set()
+    for folder in (build.TEMPLATES, build.SEALED_TEMPLATES, build.SEALED2_TEMPLATES):
+        others |= {key(t.text) for t in build.read_templates(folder)}
+    own = build.read_templates(build.SEALED3_TEMPLATES)
+    assert len(own) >= 300
+    assert [t.ident for t in own if key(t.text) in others] == []
+
+
+def test_sealed3_slot_values_are_its_own(build):
+    training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
+                "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}
+    for slot, values in build.SEALED3_SLOTS.items():
+        for other in (training[slot], build.SEALED_SLOTS[slot], build.SEALED2_SLOTS[slot]):
+            assert not set(values) & set(other), slot
+
+
+def test_sealed3_covers_every_tag_and_the_hard_negatives(sealed3):
+    assert len(sealed3) >= 2500
+    labels = Counter(r["is_collection"] for r in sealed3)
+    assert labels["0"] >= 0.8 * labels["1"] and labels["1"] >= 0.8 * labels["0"]
+    assert all(r["tags"] for r in sealed3 if r["is_collection"] == "1")
+    assert not any(r["tags"] for r in sealed3 if r["is_collection"] == "0")
+    assert not any({"third_party", "reminder"} <= set(r["tags"].split(",")) for r in sealed3)
+    templates_per_tag = {t: {r["template"] for r in sealed3 if t in r["tags"].split(",")} for t in TAGS}
+    assert all(len(ts) >= 5 for ts in templates_per_tag.values()), {t: len(ts) for t, ts in templates_per_tag.items()}
+    negatives = {r["family"] for r in sealed3 if r["is_collection"] == "0"}
+    assert {"s3_neg_talk_about", "s3_neg_family", "s3_neg_quote", "s3_neg_single_tag", "s3_neg_negation",
+            "s3_neg_bills", "s3_neg_paid", "s3_neg_service_arrears", "s3_neg_official", "s3_neg_adverts",
+            "s3_neg_codes", "s3_neg_delivery", "s3_neg_phishing", "s3_neg_chat", "s3_neg_work",
+            "s3_neg_obf_spam", "s3_neg_traditional", "s3_neg_long"} <= negatives
+    positives = {r["family"] for r in sealed3 if r["is_collection"] == "1"}
+    assert {"s3_pos_app_reminder", "s3_pos_bank_card", "s3_pos_everyday", "s3_pos_violence_implied",
+            "s3_pos_tp_polite", "s3_pos_tp_hostile", "s3_pos_tp_employer", "s3_pos_obfuscated",
+            "s3_pos_traditional", "s3_pos_dialect", "s3_pos_long", "s3_pos_short"} <= positives
+    lengths = [len(r["text"]) for r in sealed3]
+    assert min(lengths) <= 10 and max(lengths) >= 150
