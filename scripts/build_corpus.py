@@ -24,15 +24,13 @@ from pypinyin import lazy_pinyin
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "data" / "classifier" / "templates"
 OUTPUT = ROOT / "data" / "classifier" / "corpus.tsv"
-# The sealed test split: its own templates (written before the second pass fitted anything), its own slot
-# values, its own file; read once, for the final model only (scripts/train_classifier.py --sealed).
+# Three sealed test splits, each with its own templates, slot values and file, written before a pass fitted
+# anything (the second and third by hands that read no training template, corpus or lexicon); each is scored
+# once per model meant to land, figures only (scripts/train_classifier.py --sealed/--sealed2/--sealed3).
 SEALED_TEMPLATES = ROOT / "data" / "classifier" / "sealed"
 SEALED_OUTPUT = ROOT / "data" / "classifier" / "sealed.tsv"
-# A second sealed split, written independently (without reading the training or sealed templates) before the
-# third pass fitted anything; its own slot values too. Scored once, by the integrator.
 SEALED2_TEMPLATES = ROOT / "data" / "classifier" / "sealed2"
 SEALED2_OUTPUT = ROOT / "data" / "classifier" / "sealed2.tsv"
-# A third sealed split, written the same way (without reading any template, corpus or lexicon); own slot values.
 SEALED3_TEMPLATES = ROOT / "data" / "classifier" / "sealed3"
 SEALED3_OUTPUT = ROOT / "data" / "classifier" / "sealed3.tsv"
 TEST_EVERY = 5  # one template in five (per family) is held out
@@ -358,18 +356,16 @@ def main() -> None:
             text = vary(text, rng)
             rows.setdefault(text, (text, label, ",".join(tags), family, ident, side))
     write(OUTPUT, rows, len(templates))
-    sealed_templates = read_templates(SEALED_TEMPLATES)
-    sealed = sealed_split(sealed_templates, "sealed", lambda text, rng: fill(text, rng, sealed=True), [rows])
-    write(SEALED_OUTPUT, sealed, len(sealed_templates))
-    sealed2_templates = read_templates(SEALED2_TEMPLATES)
-    sealed2 = sealed_split(sealed2_templates, "sealed2", lambda text, rng: fill(text, rng, own_slots=SEALED2_SLOTS),
-                           [rows, sealed])
-    write(SEALED2_OUTPUT, sealed2, len(sealed2_templates))
-    sealed3_templates = read_templates(SEALED3_TEMPLATES)
-    sealed3 = sealed_split(sealed3_templates, "sealed3", lambda text, rng: fill(text, rng, own_slots=SEALED3_SLOTS),
-                           [rows, sealed, sealed2])
-    write(SEALED3_OUTPUT, sealed3, len(sealed3_templates))
-
+    taken = [rows]
+    for split, folder, output, slots in (("sealed", SEALED_TEMPLATES, SEALED_OUTPUT, None),
+                                         ("sealed2", SEALED2_TEMPLATES, SEALED2_OUTPUT, SEALED2_SLOTS),
+                                         ("sealed3", SEALED3_TEMPLATES, SEALED3_OUTPUT, SEALED3_SLOTS)):
+        split_templates = read_templates(folder)
+        fill_slots = (lambda text, rng: fill(text, rng, sealed=True)) if slots is None else \
+            (lambda text, rng, slots=slots: fill(text, rng, own_slots=slots))
+        messages = sealed_split(split_templates, split, fill_slots, list(taken))
+        write(output, messages, len(split_templates))
+        taken.append(messages)
 
 def sealed_split(templates: list[Template], split: str, fill_slots, taken: list[dict]) -> dict[str, tuple]:
     """A sealed split's messages, from its own seed and slot values. A message equal to one already taken (the

@@ -71,14 +71,16 @@ def test_report_lists_every_error(tmp_path, clf):
     labelled = tmp_path / "mini.tsv"
     labelled.write_text("text\tis_collection\ttags\n"
                         "您的借款已逾期，请尽快还款\t1\treminder\n"
-                        "欠款不还就爆你通讯录\t1\treminder\n"
+                        "欠款不还就爆你通讯录\t1\timpersonation\n"
                         "今天天气不错\t1\t\n"
                         "【某宝】验证码123456\t0\t\n", encoding="utf-8")
     report = evaluate_file(labelled, clf)
     assert (report.collection.tp, report.collection.fp, report.collection.fn) == (2, 0, 1)
     text = report.format()
     assert "line 4 false negative" in text
-    assert "line 3 tags exposure expected reminder" in text
+    # a tag nobody would give this message: the listing shows what was said and what was expected
+    assert "line 3 tags " in text and " expected impersonation" in text
+    assert "exposure" in text.split("line 3 tags ", 1)[1].split(" expected", 1)[0]
     assert len(report.errors) == 2
 
 
