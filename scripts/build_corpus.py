@@ -185,11 +185,10 @@ def amount(rng: random.Random) -> str:
     return str(value)
 
 
-def fill(text: str, rng: random.Random, sealed: bool = False, own_slots: dict | None = None) -> str:
+def fill(text: str, rng: random.Random, own_slots: dict | None = None) -> str:
     he = rng.choice(["他", "她"])
-    slots = own_slots or (SEALED_SLOTS if sealed else {"surnames": SURNAMES, "given": GIVEN, "plat": PLATFORMS,
-                                                      "bank": BANKS, "city": CITIES, "place": PLACES,
-                                                      "company": COMPANIES})
+    slots = own_slots or {"surnames": SURNAMES, "given": GIVEN, "plat": PLATFORMS, "bank": BANKS, "city": CITIES,
+                          "place": PLACES, "company": COMPANIES}
     xing = rng.choice(slots["surnames"])
     name = xing + "".join(rng.choice(slots["given"]) for _ in range(rng.choice([1, 2, 2])))
     values = {
@@ -357,17 +356,15 @@ def main() -> None:
             rows.setdefault(text, (text, label, ",".join(tags), family, ident, side))
     write(OUTPUT, rows, len(templates))
     taken = [rows]
-    for split, folder, output, slots in (("sealed", SEALED_TEMPLATES, SEALED_OUTPUT, None),
+    for split, folder, output, slots in (("sealed", SEALED_TEMPLATES, SEALED_OUTPUT, SEALED_SLOTS),
                                          ("sealed2", SEALED2_TEMPLATES, SEALED2_OUTPUT, SEALED2_SLOTS),
                                          ("sealed3", SEALED3_TEMPLATES, SEALED3_OUTPUT, SEALED3_SLOTS)):
         split_templates = read_templates(folder)
-        fill_slots = (lambda text, rng: fill(text, rng, sealed=True)) if slots is None else \
-            (lambda text, rng, slots=slots: fill(text, rng, own_slots=slots))
-        messages = sealed_split(split_templates, split, fill_slots, list(taken))
+        messages = sealed_split(split_templates, split, slots, list(taken))
         write(output, messages, len(split_templates))
         taken.append(messages)
 
-def sealed_split(templates: list[Template], split: str, fill_slots, taken: list[dict]) -> dict[str, tuple]:
+def sealed_split(templates: list[Template], split: str, slots: dict, taken: list[dict]) -> dict[str, tuple]:
     """A sealed split's messages, from its own seed and slot values. A message equal to one already taken (the
     training corpus, an earlier sealed split) is left out: a short chat line may coincide, and it would not
     test wording the model has not seen."""
@@ -375,7 +372,7 @@ def sealed_split(templates: list[Template], split: str, fill_slots, taken: list[
     for t in templates:
         rng = random.Random(stable(split + t.ident + t.text))
         for _ in range(PER_TEMPLATE[t.label]):
-            text = vary(fill_slots(t.text, rng), rng)
+            text = vary(fill(t.text, rng, own_slots=slots), rng)
             if not any(text in seen for seen in taken):
                 out.setdefault(text, (text, t.label, ",".join(t.tags), t.family, t.ident, split))
     return out

@@ -4,14 +4,11 @@ either file; every tag and every hard-negative kind covered. Its figures are mea
 meant to land, and only then written down here."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
-from tests.classify.corpus_files import (CORPUS, ROOT, SEALED, SEALED2, check_sealed_split,
+from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, check_sealed_split, load_build_corpus,
                                          read_tsv)
 
 
@@ -30,10 +27,7 @@ def test_sealed2_shares_nothing_with_the_training_corpus_or_the_first_sealed_spl
 
 
 def test_sealed2_slot_values_are_its_own(monkeypatch):
-    spec = importlib.util.spec_from_file_location("build_corpus", ROOT / "scripts" / "build_corpus.py")
-    build = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "build_corpus", build)  # its dataclass looks its module up there
-    spec.loader.exec_module(build)
+    build = load_build_corpus(monkeypatch)
     own = build.SEALED2_SLOTS
     training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
                 "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}

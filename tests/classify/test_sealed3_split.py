@@ -4,16 +4,14 @@ places and companies; every tag and every hard-negative kind covered. Scored onc
 (figures only, errors never read)."""
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
 import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
-from tests.classify.corpus_files import (CORPUS, ROOT, SEALED, SEALED2, SEALED3, check_sealed_split,
-                                         read_tsv)
+from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, SEALED3, check_sealed_split,
+                                         load_build_corpus, read_tsv)
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +21,7 @@ def sealed3() -> list[dict[str, str]]:
 
 @pytest.fixture
 def build(monkeypatch):
-    spec = importlib.util.spec_from_file_location("build_corpus", ROOT / "scripts" / "build_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "build_corpus", module)  # its dataclass looks its module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_build_corpus(monkeypatch)
 
 
 def test_sealed3_shares_no_message_template_or_family_with_the_other_files(sealed3):
