@@ -12,6 +12,7 @@ CORPUS = ROOT / "data" / "classifier" / "corpus.tsv"
 SEALED = ROOT / "data" / "classifier" / "sealed.tsv"
 SEALED2 = ROOT / "data" / "classifier" / "sealed2.tsv"
 SEALED3 = ROOT / "data" / "classifier" / "sealed3.tsv"
+SEALED4 = ROOT / "data" / "classifier" / "sealed4.tsv"
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:

@@ -1,0 +1,70 @@
+"""The fourth sealed test split (data/classifier/sealed4.tsv): written without reading the training templates,
+the corpus, the other sealed splits or the lexicons, filled from its own names, platforms, banks, cities,
+places and companies; every tag and every hard-negative kind covered. Scored once per model meant to land
+(figures only, errors never read)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from harass_analyzer.classify.lexicon import TAGS
+from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, SEALED3, SEALED4, check_sealed_split,
+                                         load_build_corpus, read_tsv)
+
+
+@pytest.fixture(scope="module")
+def sealed4() -> list[dict[str, str]]:
+    return read_tsv(SEALED4)
+
+
+@pytest.fixture
+def build(monkeypatch):
+    return load_build_corpus(monkeypatch)
+
+
+def test_sealed4_shares_no_message_template_or_family_with_the_other_files(sealed4):
+    assert {r["split"] for r in sealed4} == {"sealed4"}
+    assert all(r["template"].startswith("sealed4/") and r["family"].startswith("s4_") for r in sealed4)
+    for other in (read_tsv(CORPUS), read_tsv(SEALED), read_tsv(SEALED2), read_tsv(SEALED3)):
+        assert not {r["text"] for r in sealed4} & {r["text"] for r in other}
+        assert not {r["template"] for r in sealed4} & {r["template"] for r in other}
+        assert not {r["family"] for r in sealed4} & {r["family"] for r in other}
+
+
+def test_sealed4_template_texts_are_its_own(build):
+    """No template (slots and punctuation aside) repeats one of the training or earlier sealed templates;
+    a failure names only the sealed4 templates, so the other texts are never shown."""
+    def key(text: str) -> str:
+        return re.sub(r"[\W_]+", "", re.sub(r"\{\w+\}", "", text))
+
+    others = set()
+    for folder in (build.TEMPLATES, build.SEALED_TEMPLATES, build.SEALED2_TEMPLATES, build.SEALED3_TEMPLATES):
+        others |= {key(t.text) for t in build.read_templates(folder)}
+    own = build.read_templates(build.SEALED4_TEMPLATES)
+    assert len(own) >= 330
+    assert len({t.family for t in own}) >= 35
+    assert [t.ident for t in own if key(t.text) in others] == []
+
+
+def test_sealed4_slot_values_are_its_own(build):
+    training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
+                "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}
+    for slot, values in build.SEALED4_SLOTS.items():
+        for other in (training[slot], build.SEALED_SLOTS[slot], build.SEALED2_SLOTS[slot],
+                      build.SEALED3_SLOTS[slot]):
+            assert not set(values) & set(other), slot
+
+
+def test_sealed4_covers_every_tag_and_the_hard_negatives(sealed4):
+    assert len(sealed4) >= 2500
+    negatives = {"s4_neg_talk_about", "s4_neg_family", "s4_neg_lawyer_ask", "s4_neg_quote", "s4_neg_negation",
+                 "s4_neg_service_arrears", "s4_neg_official", "s4_neg_bills", "s4_neg_paid", "s4_neg_single_tag",
+                 "s4_neg_adverts", "s4_neg_codes", "s4_neg_delivery", "s4_neg_phishing", "s4_neg_chat",
+                 "s4_neg_work", "s4_neg_obf_spam", "s4_neg_traditional", "s4_neg_long", "s4_neg_privacy_jobs"}
+    positives = {"s4_pos_app_reminder", "s4_pos_bank_card", "s4_pos_everyday", "s4_pos_conditional",
+                 "s4_pos_violence_implied", "s4_pos_violence_explicit", "s4_pos_visit", "s4_pos_legal",
+                 "s4_pos_impersonation", "s4_pos_insult", "s4_pos_exposure_short", "s4_pos_exposure_long",
+                 "s4_pos_tp_polite", "s4_pos_tp_hostile", "s4_pos_tp_employer", "s4_pos_obfuscated",
+                 "s4_pos_traditional", "s4_pos_dialect", "s4_pos_long", "s4_pos_short"}
+    check_sealed_split(sealed4, TAGS, negatives, positives)
