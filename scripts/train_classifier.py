@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from joblib import Parallel, delayed
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -136,11 +137,14 @@ def with_dropout(X, rows: np.ndarray, copies: int, seed: int = 0):
     return sparse.vstack(stacked).tocsr(), np.tile(rows, copies + 1)
 
 
-def cross_validated(X, y, groups, weight, fit, copies: int) -> np.ndarray:
-    """Logits of every train message from a model fitted on the other folds (5 folds by template file)."""
+def cross_validated(X, y, groups, weight, fit, copies: int, jobs: int = 1) -> np.ndarray:
+    """Logits of every train message from a model fitted on the other folds (5 folds by template file). The
+    folds are fitted in `jobs` processes; each fold's dropout has its own seed, so the result is the same."""
+    folds = list(GroupKFold(n_splits=5).split(X, y, groups))
+    fitted = Parallel(n_jobs=jobs)(delayed(fit)(*with_dropout(X, fold_train, copies, seed=fold))
+                                   for fold, (fold_train, _) in enumerate(folds))
     out = np.zeros(len(y))
-    for fold, (fold_train, fold_test) in enumerate(GroupKFold(n_splits=5).split(X, y, groups)):
-        w, b = fit(*with_dropout(X, fold_train, copies, seed=fold))
+    for (_, fold_test), (w, b) in zip(folds, fitted):
         out[fold_test] = X[fold_test] @ w + b
     return out
 
@@ -183,6 +187,8 @@ def main() -> None:
                             help=f"also score the sealed split {path.relative_to(ROOT)}: once, on the final model")
     parser.add_argument("--copies", type=int, default=COPIES,
                         help=f"dropout copies of each train message (default {COPIES}; 0 fits the messages alone)")
+    parser.add_argument("--jobs", type=int, default=2,
+                        help="processes fitting the cross-validation folds (default 2; the figures do not depend on it)")
     args = parser.parse_args()
     rows = read_corpus(CORPUS)
     work = Path(tempfile.mkdtemp(prefix="train-classifier-"))
@@ -218,7 +224,8 @@ def main() -> None:
     best = None
     for c in C_GRID:
         logit = cross_validated(X, y, groups, weight,
-                                lambda Xf, rows, c=c: fit_collection(Xf, y[rows], c, weight[rows]), args.copies)
+                                lambda Xf, rows, c=c: fit_collection(Xf, y[rows], c, weight[rows]), args.copies,
+                                args.jobs)
         for threshold in THRESHOLDS:
             said = logit >= threshold
             tp, fp = int((said & (y == 1)).sum()), int((said & (y == 0)).sum())
@@ -240,7 +247,7 @@ def main() -> None:
         for tc in TAG_C_GRID:
             logit = cross_validated(X, y, groups, weight,
                                     lambda Xf, rows, tc=tc: fit_tag(Xf, y[rows], Y[rows, k], tc, weight[rows]),
-                                    args.copies)
+                                    args.copies, args.jobs)
             for cut in TAG_THRESHOLDS:
                 said = (logit >= cut) & (y == 1)
                 f1 = 2 * (said & gold).sum() / max(said.sum() + gold.sum(), 1)
