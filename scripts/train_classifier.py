@@ -51,9 +51,12 @@ MIN_TEMPLATES = 2
 C_GRID = (0.3, 1.0, 3.0)
 TAG_C_GRID = (0.3, 1.0, 3.0)
 # The sealed splits (written before the second, third and fifth passes were fitted; see LABELLING.md)
-SEALED_SPLITS = {name: ROOT / "data" / "classifier" / f"{name}.tsv" for name in ("sealed", "sealed2", "sealed3", "sealed4")}
+SEALED_SPLITS = {name: ROOT / "data" / "classifier" / f"{name}.tsv"
+                 for name in ("sealed", "sealed2", "sealed3", "sealed4")}
 THRESHOLDS = tuple(x / 4 for x in range(0, 25))  # 0 … 6
-MAX_FP_RATE = 0.02  # the false-positive rate the held-out sets allow
+# The held-out sets allow 2 % false positives; a margin under it, as test splits come out higher than
+# cross-validation (the sixth-pass model: 2.3 % on its test split against 1.98 % cross-validated)
+MAX_FP_RATE = 0.015
 TAG_THRESHOLDS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
 COPIES, DROPOUT = 4, 0.3  # each train message is fitted again in COPIES copies, each missing DROPOUT of its features
 
