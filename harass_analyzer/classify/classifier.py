@@ -60,12 +60,16 @@ class KeywordClassifier:
     threshold      logit the collection decision needs (None: the model's own, chosen by cross-validation)
     tag_threshold  logit every tag decision needs (None: the model's own per-tag thresholds); a collection
                    message gets at least its strongest tag
-    lexicon_files  extra lexicon files: their terms add weight × USER_SCALE to the logit of their tag and of
-                   `collection` (tag debt: collection only; none: against it, with a negative weight); a tag
-                   whose user terms reach weight 1 is reported on a collection message; weight 0 hides a term
+    lexicon_files  extra lexicon files: their terms add weight × USER_SHARE × the model's threshold to the
+                   logit of their tag and of `collection` (tag debt: collection only; none: against it, with a
+                   negative weight); a tag whose user terms reach weight 1 is reported on a collection
+                   message; weight 0 hides a term
     """
 
-    USER_SCALE = 2.5  # logit per unit of lexicon weight: a weight-2 term alone makes a message collection
+    # Logit per unit of user lexicon weight, as a share of the model's collection threshold (2.5 logits at the
+    # threshold of 4 it was first set for): a weight-2 term alone makes a message collection whatever the
+    # threshold a retrained model chose.
+    USER_SHARE = 0.625
 
     def __init__(self, lexicon_files: Sequence[str | Path] = (), threshold: float | None = None,
                  tag_threshold: float | None = None, official_senders: Iterable[str] = OFFICIAL_SENDERS,
@@ -190,14 +194,15 @@ class KeywordClassifier:
         gap_text = self._gap_text
         user_terms: list[tuple[str, str]] = []
         user_weight = dict.fromkeys(TAGS, 0.0)
+        threshold = self.model_.threshold if self.threshold is None else self.threshold
+        unit = self.USER_SHARE * max(self.model_.threshold, 1.0)
         for hit in self._kept(text, self.user_matcher_.candidates(text)):
             entry = hit.entry
-            logits[0] += entry.weight * self.USER_SCALE
+            logits[0] += entry.weight * unit
             if entry.tag in TAGS:
-                logits[1 + TAGS.index(entry.tag)] += entry.weight * self.USER_SCALE
+                logits[1 + TAGS.index(entry.tag)] += entry.weight * unit
                 user_weight[entry.tag] += entry.weight
             user_terms.append((entry.tag, text[hit.start:hit.end]))
-        threshold = self.model_.threshold if self.threshold is None else self.threshold
         tag_thresholds = self.model_.tag_thresholds if self.tag_threshold is None else self.tag_threshold
         score = round(float(1.0 / (1.0 + np.exp(-logits[0]))), 3)
         if logits[0] < threshold:
