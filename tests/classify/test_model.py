@@ -62,20 +62,21 @@ def test_figures_on_the_held_out_templates(tmp_path, corpus, clf):
     report = evaluate_file(held_out, clf)
     negatives = report.collection.fp + report.true_negatives
     # A guard against regressions, not the issue's target (F1 0.97, 1 %, 0.90: not met). Measured 2026-12-06 on
-    # the sixth-pass model (10,345 held-out messages, not a pristine split, see LABELLING.md; a fifth of the
-    # templates of every family, the twins written to be confused with each other among them): F1 0.864,
-    # 127 false positives of 5,497 (2.3 %), tag macro-F1 0.778 (third-pass model on its 5,205: 0.879, 1.2 %, 0.801)
-    assert report.collection.f1 >= 0.86
+    # the ninth-pass model (20,295 held-out messages, not a pristine split, see LABELLING.md; a fifth of the
+    # templates of every family, the twins written to be confused with each other among them): F1 0.877,
+    # 198 false positives of 9,582 (2.1 %), tag macro-F1 0.772. On the sixth-pass split (10,345 of these
+    # messages) it scores F1 0.877 and 2.2 %, where the sixth-pass model scored 0.864, 2.3 % and 0.778.
+    assert report.collection.f1 >= 0.87
     assert report.collection.fp / negatives <= 0.025
-    assert report.macro_f1 >= 0.77
+    assert report.macro_f1 >= 0.76
 
 
 def test_real_set_f1(clf):
     report = evaluate_file(EVAL / "real.tsv", clf)
-    # The issue asks 0.95: not met by this model. Measured 0.926 (25 of 29, no false positive); the third- and
-    # fifth-pass models had 0.982 (28 of 29). The four misses are overdue notices scored just under the
-    # collection threshold, which the sixth pass's hard negatives (official credit education, stern service
-    # arrears, credit talk) raised; the sealed splits gained 1-2 points of F1 all the same.
+    # The issue asks 0.95: not met by this model. Measured 0.926 (25 of 29, no false positive), as the
+    # sixth-pass model; the third- and fifth-pass models had 0.982 (28 of 29). The misses are overdue notices
+    # scored just under the collection threshold, which the sixth pass's hard negatives (official credit
+    # education, stern service arrears, credit talk) raised and the ninth-pass threshold margin keeps there.
     assert report.collection.f1 >= 0.92
     assert report.false_positives == 0
 

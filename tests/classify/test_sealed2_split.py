@@ -52,9 +52,10 @@ def test_figures_on_the_second_sealed_split(clf):
     once per model, 2026-12-06: the second-pass model (before the third pass was fitted) P 0.956, R 0.857,
     F1 0.904, 72 false positives of 2,039 (3.5 %), tag macro-F1 0.795; the third-pass model (this one)
     P 0.977, R 0.852, F1 0.910, 37 of 2,039 (1.8 %), 0.829; the fifth-pass model P 0.993, R 0.879, F1 0.932,
-    12 (0.6 %), 0.857; the sixth-pass model (this one) P 0.993, R 0.903, F1 0.946, 12 (0.6 %), 0.877."""
+    12 (0.6 %), 0.857; the sixth-pass model P 0.993, R 0.903, F1 0.946, 12 (0.6 %), 0.877; the ninth-pass
+    model (this one) P 1.000, R 0.900, F1 0.947, none, 0.902."""
     report = evaluate_file(SEALED2, clf)
     negatives = report.collection.fp + report.true_negatives
     assert report.collection.f1 >= 0.94
     assert report.collection.fp / negatives <= 0.01
-    assert report.macro_f1 >= 0.87
+    assert report.macro_f1 >= 0.89

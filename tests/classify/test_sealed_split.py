@@ -35,10 +35,11 @@ def test_figures_on_the_sealed_split(clf):
     """Figures only (the errors are not read); a guard against regressions, not the issue's target. Measured
     2026-12-06: second-pass model P 0.995, R 0.845, F1 0.914, 0.5 % false positives, tag macro-F1 0.865;
     third-pass model P 0.985, R 0.806, F1 0.887, 11 false positives of 873 (1.3 %), 0.828; fifth-pass model
-    P 1.000, R 0.875, F1 0.933, none, 0.861; sixth-pass model (this one) P 1.000, R 0.891, F1 0.942, none, 0.865."""
+    P 1.000, R 0.875, F1 0.933, none, 0.861; sixth-pass model P 1.000, R 0.891, F1 0.942, none, 0.865;
+    ninth-pass model (this one) P 0.999, R 0.898, F1 0.946, 1 of 873 (0.1 %), 0.857."""
     report = evaluate_file(SEALED, clf)
     negatives = report.collection.fp + report.true_negatives
-    assert report.collection.f1 >= 0.93
+    assert report.collection.f1 >= 0.94
     assert report.collection.precision >= 0.99
     assert report.collection.fp / negatives <= 0.005
     assert report.macro_f1 >= 0.85
