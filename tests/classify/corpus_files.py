@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -47,3 +48,35 @@ def check_sealed_split(rows: list[dict[str, str]], tags: tuple[str, ...], negati
     if short_and_long:
         lengths = [len(r["text"]) for r in rows]
         assert min(lengths) <= 10 and max(lengths) >= 150
+
+
+def check_shares_nothing(rows: list[dict[str, str]], split: str, family_prefix: str, others: list[Path]) -> None:
+    """A sealed split's messages, templates and families appear in none of the `others` files."""
+    assert {r["split"] for r in rows} == {split}
+    assert all(r["template"].startswith(split + "/") and r["family"].startswith(family_prefix) for r in rows)
+    for other in map(read_tsv, others):
+        assert not {r["text"] for r in rows} & {r["text"] for r in other}
+        assert not {r["template"] for r in rows} & {r["template"] for r in other}
+        assert not {r["family"] for r in rows} & {r["family"] for r in other}
+
+
+def own_templates_repeating(build, folder: Path, earlier: list[Path]) -> tuple[list, list[str]]:
+    """The templates of `folder`, and the idents of those whose text (slots and punctuation aside) repeats
+    a template of the `earlier` folders; only the sealed split's own idents are ever shown."""
+    def key(text: str) -> str:
+        return re.sub(r"[\W_]+", "", re.sub(r"\{\w+\}", "", text))
+
+    others = set()
+    for other in earlier:
+        others |= {key(t.text) for t in build.read_templates(other)}
+    own = build.read_templates(folder)
+    return own, [t.ident for t in own if key(t.text) in others]
+
+
+def check_slot_values_own(build, slots: dict, earlier: list[dict]) -> None:
+    """A sealed split's slot values are in neither the training lists nor the `earlier` splits' slots."""
+    training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
+                "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}
+    for slot, values in slots.items():
+        for other in [training[slot], *(e[slot] for e in earlier)]:
+            assert not set(values) & set(other), slot

@@ -4,14 +4,13 @@ places and companies; every tag and every hard-negative kind covered. Scored onc
 (figures only, errors never read)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
 from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, SEALED3, check_sealed_split,
-                                         load_build_corpus, read_tsv)
+                                         check_shares_nothing, check_slot_values_own, load_build_corpus,
+                                         own_templates_repeating, read_tsv)
 
 
 @pytest.fixture(scope="module")
@@ -25,34 +24,20 @@ def build(monkeypatch):
 
 
 def test_sealed3_shares_no_message_template_or_family_with_the_other_files(sealed3):
-    assert {r["split"] for r in sealed3} == {"sealed3"}
-    assert all(r["template"].startswith("sealed3/") and r["family"].startswith("s3_") for r in sealed3)
-    for other in (read_tsv(CORPUS), read_tsv(SEALED), read_tsv(SEALED2)):
-        assert not {r["text"] for r in sealed3} & {r["text"] for r in other}
-        assert not {r["template"] for r in sealed3} & {r["template"] for r in other}
-        assert not {r["family"] for r in sealed3} & {r["family"] for r in other}
+    check_shares_nothing(sealed3, "sealed3", "s3_", [CORPUS, SEALED, SEALED2])
 
 
 def test_sealed3_template_texts_are_its_own(build):
     """No template (slots and punctuation aside) repeats one of the training or earlier sealed templates;
     a failure names only the sealed3 templates, so the other texts are never shown."""
-    def key(text: str) -> str:
-        return re.sub(r"[\W_]+", "", re.sub(r"\{\w+\}", "", text))
-
-    others = set()
-    for folder in (build.TEMPLATES, build.SEALED_TEMPLATES, build.SEALED2_TEMPLATES):
-        others |= {key(t.text) for t in build.read_templates(folder)}
-    own = build.read_templates(build.SEALED3_TEMPLATES)
+    own, repeating = own_templates_repeating(build, build.SEALED3_TEMPLATES,
+                                             [build.TEMPLATES, build.SEALED_TEMPLATES, build.SEALED2_TEMPLATES])
     assert len(own) >= 300
-    assert [t.ident for t in own if key(t.text) in others] == []
+    assert repeating == []
 
 
 def test_sealed3_slot_values_are_its_own(build):
-    training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
-                "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}
-    for slot, values in build.SEALED3_SLOTS.items():
-        for other in (training[slot], build.SEALED_SLOTS[slot], build.SEALED2_SLOTS[slot]):
-            assert not set(values) & set(other), slot
+    check_slot_values_own(build, build.SEALED3_SLOTS, [build.SEALED_SLOTS, build.SEALED2_SLOTS])
 
 
 def test_sealed3_covers_every_tag_and_the_hard_negatives(sealed3):

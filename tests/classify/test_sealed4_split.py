@@ -4,14 +4,13 @@ places and companies; every tag and every hard-negative kind covered. Scored onc
 (figures only, errors never read)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
 from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, SEALED3, SEALED4, check_sealed_split,
-                                         load_build_corpus, read_tsv)
+                                         check_shares_nothing, check_slot_values_own, load_build_corpus,
+                                         own_templates_repeating, read_tsv)
 
 
 @pytest.fixture(scope="module")
@@ -25,36 +24,21 @@ def build(monkeypatch):
 
 
 def test_sealed4_shares_no_message_template_or_family_with_the_other_files(sealed4):
-    assert {r["split"] for r in sealed4} == {"sealed4"}
-    assert all(r["template"].startswith("sealed4/") and r["family"].startswith("s4_") for r in sealed4)
-    for other in (read_tsv(CORPUS), read_tsv(SEALED), read_tsv(SEALED2), read_tsv(SEALED3)):
-        assert not {r["text"] for r in sealed4} & {r["text"] for r in other}
-        assert not {r["template"] for r in sealed4} & {r["template"] for r in other}
-        assert not {r["family"] for r in sealed4} & {r["family"] for r in other}
+    check_shares_nothing(sealed4, "sealed4", "s4_", [CORPUS, SEALED, SEALED2, SEALED3])
 
 
 def test_sealed4_template_texts_are_its_own(build):
     """No template (slots and punctuation aside) repeats one of the training or earlier sealed templates;
     a failure names only the sealed4 templates, so the other texts are never shown."""
-    def key(text: str) -> str:
-        return re.sub(r"[\W_]+", "", re.sub(r"\{\w+\}", "", text))
-
-    others = set()
-    for folder in (build.TEMPLATES, build.SEALED_TEMPLATES, build.SEALED2_TEMPLATES, build.SEALED3_TEMPLATES):
-        others |= {key(t.text) for t in build.read_templates(folder)}
-    own = build.read_templates(build.SEALED4_TEMPLATES)
+    own, repeating = own_templates_repeating(build, build.SEALED4_TEMPLATES, [
+        build.TEMPLATES, build.SEALED_TEMPLATES, build.SEALED2_TEMPLATES, build.SEALED3_TEMPLATES])
     assert len(own) >= 330
     assert len({t.family for t in own}) >= 35
-    assert [t.ident for t in own if key(t.text) in others] == []
+    assert repeating == []
 
 
 def test_sealed4_slot_values_are_its_own(build):
-    training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
-                "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}
-    for slot, values in build.SEALED4_SLOTS.items():
-        for other in (training[slot], build.SEALED_SLOTS[slot], build.SEALED2_SLOTS[slot],
-                      build.SEALED3_SLOTS[slot]):
-            assert not set(values) & set(other), slot
+    check_slot_values_own(build, build.SEALED4_SLOTS, [build.SEALED_SLOTS, build.SEALED2_SLOTS, build.SEALED3_SLOTS])
 
 
 def test_sealed4_covers_every_tag_and_the_hard_negatives(sealed4):
