@@ -97,7 +97,8 @@ class Model:
     def save(self, path: Path) -> None:
         names = "\n".join(self.features).encode("utf-8")
         meta = json.dumps(self.meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        # Half precision halves the file; a weight moves by at most ~0.002, far below any decision's margin.
+        # Half precision halves the file; a weight moves by at most ~0.002 (the sixth-pass model made the same
+        # decisions on its test split, real.tsv and dev.tsv either way).
         np.savez_compressed(path, features=np.frombuffer(names, dtype=np.uint8),
                             weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32),
                             meta=np.frombuffer(meta, dtype=np.uint8))
