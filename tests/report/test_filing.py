@@ -225,6 +225,7 @@ def test_workbook_events_sheet_cap_is_stated(tmp_path: Path, monkeypatch: pytest
     wb = load_workbook(tmp_path / "e.xlsx", read_only=True)
     assert len(list(wb["events"].iter_rows(min_row=2))) == 5
     notes = [r[0] for r in wb["说明"].iter_rows(min_row=2, values_only=True)]
+    wb.close()  # read-only keeps the file open until closed
     assert f"events 表只含前 5 条（共 {len(analysis.events)} 条，按时间排序）；完整记录见 events.csv。" in notes
     first = (tmp_path / "e.xlsx").read_bytes()
     workbook.write_workbook(tmp_path / "e.xlsx", analysis)

@@ -78,8 +78,9 @@ def test_workbook_reads_back(tmp_path) -> None:
 
     analysis = handmade_analysis()
     path = workbook.write_workbook(tmp_path / "e.xlsx", analysis)
-    sheet = load_workbook(path, read_only=True)["events"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(path, read_only=True)  # read-only keeps the file open until closed
+    rows = list(book["events"].iter_rows(values_only=True))
+    book.close()
     frame = workbook.events_sheet_frame(analysis.events)
     assert list(rows[0]) == list(frame.columns) and len(rows) == len(frame) + 1
     body = list(frame.columns).index("body")

@@ -61,11 +61,15 @@ def output_texts(folder: Path):
         elif path.suffix == ".xlsx":  # evidence workbook (complaint packs issue), when the bundle has one
             from openpyxl import load_workbook
 
-            for sheet in load_workbook(path, read_only=True).worksheets:
-                for row in sheet.iter_rows(values_only=True):
-                    for cell in row:
-                        if isinstance(cell, str):
-                            yield name, cell
+            workbook = load_workbook(path, read_only=True)  # read-only keeps the file open until closed
+            try:
+                for sheet in workbook.worksheets:
+                    for row in sheet.iter_rows(values_only=True):
+                        for cell in row:
+                            if isinstance(cell, str):
+                                yield name, cell
+            finally:
+                workbook.close()
         elif path.suffix == ".pdf":  # report.pdf, when the bundle has one
             from pypdf import PdfReader
 
