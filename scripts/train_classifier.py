@@ -5,9 +5,9 @@ Development time only (scikit-learn, scipy and pypinyin from the `test` extra); 
   1. pinyin tables of the packaged lexicon's terms (pypinyin) → homophone and spelling matching;
   2. every corpus message → its normalized template → readable features (the run-time code path);
   3. the corpus's own train/test split (made per template by scripts/build_corpus.py) is kept; the test
-     part and the sealed splits (data/classifier/sealed.tsv, sealed2.tsv, sealed3.tsv) are only scored,
-     figures only, never fitted or tuned on (a sealed split only with --sealed/--sealed2/--sealed3, once,
-     on the model meant to land);
+     part and the sealed splits (data/classifier/sealed.tsv … sealed4.tsv) are only scored, figures only,
+     never fitted or tuned on (a sealed split only with --sealed … --sealed4, once, on the model meant to
+     land);
   4. vocabulary = features seen in at least MIN_TEMPLATES distinct templates of the train part (a feature of
      one template only is memorisation);
   5. collection: C and threshold by 5-fold cross-validation grouped by template file (a file and its `_neg`
@@ -19,7 +19,7 @@ Development time only (scikit-learn, scipy and pypinyin from the `test` extra); 
      scored with the run-time classifier on the test part and on the external checks given with --check.
 
     python scripts/train_classifier.py [--check ../shared/eval/real.tsv --check ../shared/eval/dev.tsv]
-                                       [--sealed] [--sealed2] [--sealed3] [--copies N]
+                                       [--sealed] [--sealed2] [--sealed3] [--sealed4] [--copies N] [--jobs N]
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ CORPUS = ROOT / "data" / "classifier" / "corpus.tsv"
 MIN_TEMPLATES = 2
 C_GRID = (0.3, 1.0, 3.0)
 TAG_C_GRID = (0.3, 1.0, 3.0)
-# The sealed splits (written before the second, third and fifth passes were fitted; see LABELLING.md)
+# The sealed splits (written before the second, third, fifth and eighth passes were fitted; see LABELLING.md)
 SEALED_SPLITS = {name: ROOT / "data" / "classifier" / f"{name}.tsv"
                  for name in ("sealed", "sealed2", "sealed3", "sealed4")}
 THRESHOLDS = tuple(x / 4 for x in range(0, 25))  # 0 … 6
@@ -191,7 +191,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=COPIES,
                         help=f"dropout copies of each train message (default {COPIES}; 0 fits the messages alone)")
     parser.add_argument("--jobs", type=int, default=2,
-                        help="processes fitting the cross-validation folds (default 2; the figures do not depend on it)")
+                        help="processes fitting the cross-validation folds (default 2; the figures do not change)")
     args = parser.parse_args()
     rows = read_corpus(CORPUS)
     work = Path(tempfile.mkdtemp(prefix="train-classifier-"))

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from harass_analyzer.classify import KeywordClassifier
+from tests.classify.corpus_files import load_build_corpus
 
 EVAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval"
 
@@ -13,6 +14,12 @@ EVAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval"
 @pytest.fixture(scope="session")
 def clf() -> KeywordClassifier:
     return KeywordClassifier().fit()
+
+
+@pytest.fixture
+def build(monkeypatch):
+    """scripts/build_corpus.py as a module (slot lists, template reader)."""
+    return load_build_corpus(monkeypatch)
 
 
 def predict_one(clf: KeywordClassifier, text: str, sender: str | None = None) -> dict:

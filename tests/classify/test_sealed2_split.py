@@ -8,8 +8,8 @@ import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
-from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, check_sealed_split, load_build_corpus,
-                                         read_tsv)
+from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, check_sealed_split, check_shares_nothing,
+                                         check_slot_values_own, read_tsv)
 
 
 @pytest.fixture(scope="module")
@@ -18,22 +18,11 @@ def sealed2() -> list[dict[str, str]]:
 
 
 def test_sealed2_shares_nothing_with_the_training_corpus_or_the_first_sealed_split(sealed2):
-    assert {r["split"] for r in sealed2} == {"sealed2"}
-    assert all(r["template"].startswith("sealed2/") and r["family"].startswith("s2_") for r in sealed2)
-    for other in (read_tsv(CORPUS), read_tsv(SEALED)):
-        assert not {r["text"] for r in sealed2} & {r["text"] for r in other}
-        assert not {r["template"] for r in sealed2} & {r["template"] for r in other}
-        assert not {r["family"] for r in sealed2} & {r["family"] for r in other}
+    check_shares_nothing(sealed2, "sealed2", "s2_", [CORPUS, SEALED])
 
 
-def test_sealed2_slot_values_are_its_own(monkeypatch):
-    build = load_build_corpus(monkeypatch)
-    own = build.SEALED2_SLOTS
-    training = {"surnames": build.SURNAMES, "given": build.GIVEN, "plat": build.PLATFORMS, "bank": build.BANKS,
-                "city": build.CITIES, "place": build.PLACES, "company": build.COMPANIES}
-    for slot, values in own.items():
-        assert not set(values) & set(training[slot]), slot
-        assert not set(values) & set(build.SEALED_SLOTS[slot]), slot
+def test_sealed2_slot_values_are_its_own(build):
+    check_slot_values_own(build, build.SEALED2_SLOTS, [build.SEALED_SLOTS])
 
 
 def test_sealed2_covers_every_tag_and_the_hard_negatives(sealed2):

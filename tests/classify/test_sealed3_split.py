@@ -9,18 +9,13 @@ import pytest
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
 from tests.classify.corpus_files import (CORPUS, SEALED, SEALED2, SEALED3, check_sealed_split,
-                                         check_shares_nothing, check_slot_values_own, load_build_corpus,
+                                         check_shares_nothing, check_slot_values_own,
                                          own_templates_repeating, read_tsv)
 
 
 @pytest.fixture(scope="module")
 def sealed3() -> list[dict[str, str]]:
     return read_tsv(SEALED3)
-
-
-@pytest.fixture
-def build(monkeypatch):
-    return load_build_corpus(monkeypatch)
 
 
 def test_sealed3_shares_no_message_template_or_family_with_the_other_files(sealed3):

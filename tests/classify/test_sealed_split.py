@@ -6,7 +6,7 @@ import pytest
 
 from harass_analyzer.classify.evaluate import evaluate_file
 from harass_analyzer.classify.lexicon import TAGS
-from tests.classify.corpus_files import CORPUS, SEALED, check_sealed_split, read_tsv
+from tests.classify.corpus_files import CORPUS, SEALED, check_sealed_split, check_shares_nothing, read_tsv
 
 
 @pytest.fixture(scope="module")
@@ -15,12 +15,7 @@ def sealed() -> list[dict[str, str]]:
 
 
 def test_sealed_split_shares_nothing_with_the_training_corpus(sealed):
-    corpus = read_tsv(CORPUS)
-    assert {r["split"] for r in sealed} == {"sealed"}
-    assert not {r["text"] for r in sealed} & {r["text"] for r in corpus}
-    assert not {r["template"] for r in sealed} & {r["template"] for r in corpus}
-    assert all(r["template"].startswith("sealed/") and r["family"].startswith("s_") for r in sealed)
-    assert not {r["family"] for r in sealed} & {r["family"] for r in corpus}
+    check_shares_nothing(sealed, "sealed", "s_", [CORPUS])
 
 
 def test_sealed_split_covers_every_tag_and_the_hard_negatives(sealed):
