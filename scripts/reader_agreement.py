@@ -18,30 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harass_analyzer.classify.classifier import KeywordClassifier  # noqa: E402
-from harass_analyzer.classify.evaluate import Scores  # noqa: E402
-from harass_analyzer.classify.lexicon import TAGS  # noqa: E402
+from harass_analyzer.classify.evaluate import EvalReport, compare, tag_set  # noqa: E402
 
 CHECK = ROOT / "data" / "classifier" / "reader_check.tsv"
 
 
-def tag_set(value: str | None) -> set[str]:
-    return {t.strip() for t in (value or "").replace(";", ",").split(",") if t.strip()}
-
-
 def figures(gold_c: list[bool], pred_c: list[bool], gold_t: list[set[str]], pred_t: list[set[str]]) -> str:
-    c = Scores(sum(g and p for g, p in zip(gold_c, pred_c)), sum(p and not g for g, p in zip(gold_c, pred_c)),
-               sum(g and not p for g, p in zip(gold_c, pred_c)))
-    negatives = sum(not g for g in gold_c)
-    per_tag = []
-    for tag in TAGS:
-        tp = sum(tag in g and tag in p for g, p in zip(gold_t, pred_t))
-        fp = sum(tag not in g and tag in p for g, p in zip(gold_t, pred_t))
-        fn = sum(tag in g and tag not in p for g, p in zip(gold_t, pred_t))
-        if tp + fp + fn:
-            per_tag.append(Scores(tp, fp, fn).f1)
-    macro = sum(per_tag) / len(per_tag) if per_tag else float("nan")
-    return (f"P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f}  false positives {c.fp}/{negatives} "
-            f"({c.fp / negatives:.1%})  tag macro-F1 {macro:.3f}")
+    """One line in eval-classifier's terms (evaluate.compare, the same counting)."""
+    collection, tags, true_negatives = compare(gold_c, pred_c, gold_t, pred_t)
+    report = EvalReport(CHECK, len(gold_c), collection, tags, true_negatives=true_negatives)
+    negatives = collection.fp + true_negatives
+    return (f"P {collection.precision:.3f} R {collection.recall:.3f} F1 {collection.f1:.3f}  false positives "
+            f"{collection.fp}/{negatives} ({collection.fp / negatives:.1%})  tag macro-F1 {report.macro_f1:.3f}")
 
 
 def main() -> None:

@@ -85,6 +85,7 @@ class KeywordClassifier:
     def fit(self, texts: object = None, y: object = None) -> KeywordClassifier:
         """Load the model and compile the lexicons (texts/y are ignored: scripts/train_classifier.py fits)."""
         self.model_ = _load_model(Path(self.model_path) if self.model_path else None)
+        self.user_unit_ = self.USER_SHARE * max(self.model_.threshold, 1.0)  # logit per user lexicon weight
         self.normalizer_ = Normalizer(default_variant_files(), _spellings(self.model_).replace)
         packaged = [read_lexicon(path, self.normalizer_.normalize) for path in default_lexicon_files()] \
             if self.use_default_lexicon else []
@@ -195,7 +196,7 @@ class KeywordClassifier:
         user_terms: list[tuple[str, str]] = []
         user_weight = dict.fromkeys(TAGS, 0.0)
         threshold = self.model_.threshold if self.threshold is None else self.threshold
-        unit = self.USER_SHARE * max(self.model_.threshold, 1.0)
+        unit = self.user_unit_
         for hit in self._kept(text, self.user_matcher_.candidates(text)):
             entry = hit.entry
             logits[0] += entry.weight * unit

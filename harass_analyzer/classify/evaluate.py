@@ -93,8 +93,27 @@ def read_labelled(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def _tag_set(value: str | None) -> set[str]:
+def tag_set(value: str | None) -> set[str]:
+    """The tags of a label or prediction cell (comma- or semicolon-separated)."""
     return {t.strip() for t in (value or "").replace(";", ",").split(",") if t.strip()}
+
+
+def compare(gold_c: list[bool], pred_c: list[bool], gold_t: list[set[str]],
+            pred_t: list[set[str]]) -> tuple[Scores, dict[str, Scores], int]:
+    """Collection scores, per-tag scores (tags that occur in either; none when nothing is tagged in the
+    labels) and true negatives of predictions against labels."""
+    collection = Scores(sum(g and p for g, p in zip(gold_c, pred_c)),
+                        sum(p and not g for g, p in zip(gold_c, pred_c)),
+                        sum(g and not p for g, p in zip(gold_c, pred_c)))
+    tags: dict[str, Scores] = {}
+    if any(gold_t):
+        for tag in TAGS:
+            tp = sum(tag in g and tag in p for g, p in zip(gold_t, pred_t))
+            fp = sum(tag not in g and tag in p for g, p in zip(gold_t, pred_t))
+            fn = sum(tag in g and tag not in p for g, p in zip(gold_t, pred_t))
+            if tp + fp + fn:
+                tags[tag] = Scores(tp, fp, fn)
+    return collection, tags, sum(not g and not p for g, p in zip(gold_c, pred_c))
 
 
 def evaluate_file(path: str | Path, classifier: KeywordClassifier | None = None) -> EvalReport:
@@ -106,20 +125,10 @@ def evaluate_file(path: str | Path, classifier: KeywordClassifier | None = None)
     predicted = classifier.predict([r["text"] or "" for r in rows], senders=senders)
     gold_c = [r["is_collection"].strip() == "1" for r in rows]
     pred_c = (predicted["category"] == "collection").tolist()
-    gold_t = [_tag_set(r["tags"]) for r in rows]
-    pred_t = [_tag_set(t) for t in predicted["tags"]]
-    collection = Scores(sum(g and p for g, p in zip(gold_c, pred_c)),
-                        sum(p and not g for g, p in zip(gold_c, pred_c)),
-                        sum(g and not p for g, p in zip(gold_c, pred_c)))
+    gold_t = [tag_set(r["tags"]) for r in rows]
+    pred_t = [tag_set(t) for t in predicted["tags"]]
+    collection, tags, true_negatives = compare(gold_c, pred_c, gold_t, pred_t)
     labelled = any(gold_t)
-    tags: dict[str, Scores] = {}
-    if labelled:
-        for tag in TAGS:
-            tp = sum(tag in g and tag in p for g, p in zip(gold_t, pred_t))
-            fp = sum(tag not in g and tag in p for g, p in zip(gold_t, pred_t))
-            fn = sum(tag in g and tag not in p for g, p in zip(gold_t, pred_t))
-            if tp + fp + fn:
-                tags[tag] = Scores(tp, fp, fn)
     errors = []
     for i, row in enumerate(rows):
         line = i + 2
@@ -131,5 +140,4 @@ def evaluate_file(path: str | Path, classifier: KeywordClassifier | None = None)
         elif labelled and gold_c[i] and gold_t[i] != pred_t[i]:
             errors.append(f"line {line} tags {','.join(sorted(pred_t[i])) or '-'} "
                           f"expected {','.join(sorted(gold_t[i])) or '-'}: {text}  [{matched}]")
-    true_negatives = sum(not g and not p for g, p in zip(gold_c, pred_c))
     return EvalReport(path, len(rows), collection, tags, errors, true_negatives)
